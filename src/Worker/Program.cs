@@ -1,1 +1,3 @@
-return 0;
+using Reporting.Worker.CommandLine;
+
+return await ReportingCommandLine.Create().Parse(args).InvokeAsync();

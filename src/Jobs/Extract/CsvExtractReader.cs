@@ -1,0 +1,241 @@
+using System.Text;
+using CsvHelper;
+
+namespace Reporting.Jobs.Extract;
+
+/// <summary>
+/// Streams one CSV extract: decodes strictly in the source's encoding, maps the source's headers
+/// and values to canonical ones, and yields rows one at a time (no whole-file buffering).
+/// </summary>
+public sealed class CsvExtractReader : IDisposable
+{
+    private static readonly string[] TotalsMarkers = ["合计", "总计", "小计", "TOTAL"];
+
+    private readonly string _fileName;
+    private readonly FileStream _stream;
+    private readonly StreamReader _text;
+    private readonly CsvReader _parser;
+    private readonly ColumnMap _map;
+    private CsvMalformedReason? _badData;
+
+    private CsvExtractReader(string path, SourceOptions source)
+    {
+        _fileName = Path.GetFileName(path);
+        _stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        var encoding = TextEncodings.Resolve(source.Encoding);
+        // Only a UTF-8 source skips a BOM: a GB18030 source must not be switched to UTF-8 by one.
+        _text = new StreamReader(_stream, encoding, detectEncodingFromByteOrderMarks: encoding is UTF8Encoding, 1 << 16);
+        var delimiter = source.Delimiter == "\\t" ? '\t' : source.Delimiter[0];
+        var options = new CsvReaderOptions
+        {
+            Separator = delimiter,
+            HasHeader = false, // read by hand: headers are trimmed and mapped, and an empty file is an error
+            Mode = CsvMode.Rfc4180,
+            AllowLineBreaksInQuotes = true,
+            SkipEmptyLines = true,
+            TrackLineNumbers = true,
+            MalformedData = CsvMalformedDataHandling.Recover,
+            FieldCountMismatch = CsvFieldCountHandling.Allow,
+            OnMalformedRecord = record => _badData ??= record.Reason,
+        };
+        _parser = CsvReader.Create(_text, options, leaveOpen: true);
+        try
+        {
+            Headers = ReadHeader();
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+
+        _map = ColumnMap.Create(_fileName, Headers, source);
+    }
+
+    /// <summary>The file's own headers, trimmed.</summary>
+    public IReadOnlyList<string> Headers { get; }
+
+    /// <summary>Bytes consumed so far, for progress display.</summary>
+    public long BytesRead => _stream.Position;
+
+    public long Length => _stream.Length;
+
+    /// <summary>Opens the file and checks its header; a missing column or bad bytes throw <see cref="ExtractFileException"/>.</summary>
+    public static CsvExtractReader Open(string path, SourceOptions source) => new(path, source);
+
+    public IEnumerable<ExtractRow> Rows()
+    {
+        var width = Headers.Count;
+        while (TryRead())
+        {
+            var line = checked((int)_parser.LineNumber);
+            var count = _parser.FieldCount;
+            if (_badData is { } malformed)
+            {
+                _badData = null;
+                yield return new ExtractRow(line, _map.Empty, new RowIssue(line, "*", "malformed CSV: " + Describe(malformed), null));
+                continue;
+            }
+
+            if (IsTotalsLine(count))
+            {
+                yield return new ExtractRow(line, _map.Empty, IsTotals: true);
+                continue;
+            }
+
+            if (count != width)
+            {
+                var reason = count < width
+                    ? $"has {count} fields, the header has {width} (truncated line?)"
+                    : $"has {count} fields, the header has {width}";
+                yield return new ExtractRow(line, _map.Empty, new RowIssue(line, "*", reason, null));
+                continue;
+            }
+
+            yield return new ExtractRow(line, _map.Map(_parser));
+        }
+    }
+
+    public void Dispose()
+    {
+        _parser.Dispose();
+        _text.Dispose();
+        _stream.Dispose();
+    }
+
+    private string[] ReadHeader()
+    {
+        if (!TryRead())
+        {
+            throw new ExtractFileException(_fileName, "the file is empty: no header row", 1);
+        }
+
+        var headers = new string[_parser.FieldCount];
+        for (var i = 0; i < headers.Length; i++)
+        {
+            headers[i] = _parser.GetString(i).Trim().TrimStart('\uFEFF');
+        }
+
+        return headers;
+    }
+
+    private bool TryRead()
+    {
+        try
+        {
+            return _parser.Read();
+        }
+        catch (DecoderFallbackException ex)
+        {
+            throw new ExtractFileException(_fileName, $"bytes that are not valid {_text.CurrentEncoding.WebName} ({ex.Message.Split('.')[0]})", checked((int)_parser.LineNumber + 1));
+        }
+    }
+
+    private static string Describe(CsvMalformedReason reason) => reason switch
+    {
+        CsvMalformedReason.StrayQuote => "a quote inside an unquoted field",
+        CsvMalformedReason.TextAfterClosingQuote => "text after a closing quote",
+        CsvMalformedReason.UnterminatedQuote => "a quote that is never closed (truncated file?)",
+        _ => reason.ToString(),
+    };
+
+    private bool IsTotalsLine(int count)
+    {
+        for (var i = 0; i < Math.Min(count, 3); i++)
+        {
+            var value = _parser.GetString(i).Trim();
+            foreach (var marker in TotalsMarkers)
+            {
+                if (value.StartsWith(marker, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Where each canonical column sits in the file, and the value mappings that apply to it.</summary>
+    private sealed class ColumnMap
+    {
+        private readonly int[] _positions;
+        private readonly Dictionary<string, string>?[] _values;
+
+        private ColumnMap(int[] positions, Dictionary<string, string>?[] values)
+        {
+            _positions = positions;
+            _values = values;
+            Empty = new string[positions.Length];
+            Array.Fill(Empty, "");
+        }
+
+        public string[] Empty { get; }
+
+        public static ColumnMap Create(string file, IReadOnlyList<string> headers, SourceOptions source)
+        {
+            var canonical = CanonicalColumns.For(source.Dataset);
+            var positions = new int[canonical.Count];
+            Array.Fill(positions, -1);
+            var from = new string?[canonical.Count];
+            for (var h = 0; h < headers.Count; h++)
+            {
+                var header = headers[h];
+                var target = source.Columns.TryGetValue(header, out var mapped) ? mapped : header;
+                var index = IndexOf(canonical, target);
+                if (index < 0)
+                {
+                    continue; // an extra column: ignored
+                }
+
+                if (positions[index] >= 0)
+                {
+                    throw new ExtractFileException(file, $"headers '{from[index]}' and '{header}' both map to {target}", 1, header);
+                }
+
+                positions[index] = h;
+                from[index] = header;
+            }
+
+            var missing = canonical.Where((_, i) => positions[i] < 0).ToList();
+            if (missing.Count > 0)
+            {
+                var sourceNames = missing.Select(c => source.Columns.FirstOrDefault(kv => kv.Value == c).Key is { } own ? $"{c} ('{own}')" : c);
+                throw new ExtractFileException(file, "missing required column(s) " + string.Join(", ", sourceNames), 1, missing[0]);
+            }
+
+            var values = canonical.Select(c => source.Values.TryGetValue(c, out var map) ? map : null).ToArray();
+            return new ColumnMap(positions, values);
+        }
+
+        public string[] Map(CsvReader parser)
+        {
+            var fields = new string[_positions.Length];
+            for (var i = 0; i < fields.Length; i++)
+            {
+                var value = parser.GetString(_positions[i]).Trim();
+                if (_values[i] is { } map && map.TryGetValue(value, out var canonicalValue))
+                {
+                    value = canonicalValue;
+                }
+
+                fields[i] = value;
+            }
+
+            return fields;
+        }
+
+        private static int IndexOf(IReadOnlyList<string> list, string value)
+        {
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (string.Equals(list[i], value, StringComparison.Ordinal))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+    }
+}

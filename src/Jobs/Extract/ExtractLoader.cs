@@ -1,0 +1,331 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Reporting.Jobs.Reference;
+using Reporting.Jobs.Store;
+
+namespace Reporting.Jobs.Extract;
+
+public enum LoadOutcome
+{
+    /// <summary>Rows are in the store (perhaps with rejects below the threshold).</summary>
+    Loaded,
+
+    /// <summary>The same content was loaded before; nothing changed.</summary>
+    AlreadyLoaded,
+
+    /// <summary>The file failed as a whole; nothing from it was loaded.</summary>
+    Failed,
+
+    /// <summary>A drop-folder file without its completeness marker: left for a later scan.</summary>
+    Waiting,
+}
+
+/// <summary>What happened to one file or query run.</summary>
+public sealed record LoadResult(
+    string Source,
+    string FileName,
+    LoadOutcome Outcome,
+    DateOnly? ExtractDate,
+    long? IngestId,
+    LoadCounts? Counts,
+    string? Error,
+    IReadOnlyList<RowIssue> Issues);
+
+/// <summary>How a file loaded by hand differs from one found in a drop folder.</summary>
+/// <param name="ExtractDate">The extract date when the file name does not carry it (SPEC §2.5).</param>
+/// <param name="IgnoreMarker">Load a file that has no <c>.done</c> marker beside it.</param>
+public sealed record LoadFileOptions(DateOnly? ExtractDate = null, bool IgnoreMarker = false);
+
+/// <summary>
+/// Extract → store: reads a file or query, validates every row (SPEC §2.6), and writes the valid
+/// rows in one transaction per file, or nothing at all when the file fails as a whole.
+/// </summary>
+public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions reference, TimeProvider time, ILogger<ExtractLoader> logger)
+{
+    private const int IssuesInMessage = 3;
+
+    /// <summary>Loads one CSV file of a source. A failure is recorded in the ledger and returned, not thrown.</summary>
+    public async Task<LoadResult> LoadFileAsync(SourceOptions source, string path, LoadFileOptions? options = null, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new LoadFileOptions();
+        var fileName = Path.GetFileName(path);
+        if (!File.Exists(path))
+        {
+            return Failed(source, fileName, null, $"{fileName}: file not found ({path})");
+        }
+
+        if (!options.IgnoreMarker && !File.Exists(source.MarkerPathFor(path)))
+        {
+            return Failed(source, fileName, null,
+                $"{fileName}: no completeness marker {Path.GetFileName(source.MarkerPathFor(path))} beside it; the drop may still be copying " +
+                "(load a file by hand without one with --ignore-marker)");
+        }
+
+        var extractDate = options.ExtractDate ?? new ExtractFileName(source.EffectiveFilePattern).TryReadDate(fileName);
+        if (extractDate is null)
+        {
+            return Failed(source, fileName, null,
+                $"{fileName}: no extract date: the name does not match {source.EffectiveFilePattern}; give it with --extract-date");
+        }
+
+        var sha = await Sha256Async(path, cancellationToken);
+        var header = new LoadHeader(source.Name, source.Dataset, fileName, extractDate.Value, sha, time.GetUtcNow());
+        CsvExtractReader reader;
+        try
+        {
+            reader = CsvExtractReader.Open(path, source);
+        }
+        catch (ExtractFileException ex)
+        {
+            return await FailAsync(source, header, Tally.Empty, ex.Message, [], cancellationToken);
+        }
+
+        using (reader)
+        {
+            return await LoadRowsAsync(source, header, reader.Rows(), () => progress?.Report(reader.Length == 0 ? 1 : (double)reader.BytesRead / reader.Length), cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Loads every complete file of a CSV source's drop folder that is not loaded yet, in order of
+    /// extract date, then file name (SPEC §2.5). Files without a marker are reported as waiting.
+    /// </summary>
+    public async Task<IReadOnlyList<LoadResult>> ScanAsync(SourceOptions source, string folder, IProgress<(string File, double Fraction)>? progress = null, CancellationToken cancellationToken = default)
+    {
+        if (!Directory.Exists(folder))
+        {
+            return [Failed(source, folder, null, $"drop folder {folder} of source {source.Name} does not exist")];
+        }
+
+        var pattern = new ExtractFileName(source.EffectiveFilePattern);
+        var files = Directory.EnumerateFiles(folder)
+            .Select(f => (Path: f, Date: pattern.TryReadDate(f)))
+            .Where(f => f.Date is not null)
+            .OrderBy(f => f.Date)
+            .ThenBy(f => Path.GetFileName(f.Path), StringComparer.Ordinal)
+            .ToList();
+        var results = new List<LoadResult>();
+        foreach (var (file, date) in files)
+        {
+            if (!File.Exists(source.MarkerPathFor(file)))
+            {
+                results.Add(new LoadResult(source.Name, Path.GetFileName(file), LoadOutcome.Waiting, date, null, null, "no completeness marker yet", []));
+                continue;
+            }
+
+            var fileProgress = progress is null ? null : new Progress<double>(f => progress.Report((Path.GetFileName(file), f)));
+            results.Add(await LoadFileAsync(source, file, new LoadFileOptions(date), fileProgress, cancellationToken));
+        }
+
+        return results;
+    }
+
+    /// <summary>Runs a database source's query for <paramref name="from"/>..<paramref name="to"/>; the extract date is <paramref name="to"/>.</summary>
+    public async Task<LoadResult> LoadQueryAsync(SourceOptions source, DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    {
+        var name = DatabaseExtractReader.Describe(source, from, to);
+        DatabaseExtractReader reader;
+        try
+        {
+            reader = DatabaseExtractReader.Open(source, from, to);
+        }
+        catch (ExtractFileException ex)
+        {
+            var failedHeader = new LoadHeader(source.Name, source.Dataset, name, to, "", time.GetUtcNow());
+            return await FailAsync(source, failedHeader, Tally.Empty, ex.Message, [], cancellationToken);
+        }
+
+        using (reader)
+        {
+            // A query has no file to hash; the hash of its rows makes a rerun with the same result a no-op.
+            var rows = reader.Rows().ToList();
+            var sha = HashRows(rows);
+            var header = new LoadHeader(source.Name, source.Dataset, name, to, sha, time.GetUtcNow());
+            return await LoadRowsAsync(source, header, rows, null, cancellationToken);
+        }
+    }
+
+    private static string HashRows(IEnumerable<ExtractRow> rows)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var row in rows)
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(string.Join('\u001f', row.Fields) + "\u001e"));
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
+    }
+
+    private static LoadResult Failed(SourceOptions source, string fileName, DateOnly? date, string error) =>
+        new(source.Name, fileName, LoadOutcome.Failed, date, null, null, error, []);
+
+    private async Task<LoadResult> LoadRowsAsync(SourceOptions source, LoadHeader header, IEnumerable<ExtractRow> rows, Action? reportProgress, CancellationToken cancellationToken)
+    {
+        var tally = new Tally(header.FileName, reference);
+        var parser = new RowParser(source.Dataset, source.EffectiveDateFormats);
+        var load = await store.BeginLoadAsync(header, cancellationToken);
+        if (load is null)
+        {
+            var existing = await store.FindLoadedAsync(header.Source, header.Sha256, cancellationToken);
+            logger.LogInformation("{Source} {File}: same content already loaded (ingest {IngestId}); nothing to do", header.Source, header.FileName, existing?.IngestId);
+            return new LoadResult(source.Name, header.FileName, LoadOutcome.AlreadyLoaded, header.ExtractDate, existing?.IngestId, null, null, []);
+        }
+
+        await using (load)
+        {
+            try
+            {
+                foreach (var row in rows)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    tally.Read(row, parser, load);
+                    if ((tally.RowsRead & 0x3FFF) == 0)
+                    {
+                        reportProgress?.Invoke();
+                    }
+                }
+            }
+            catch (ExtractFileException ex)
+            {
+                await load.DisposeAsync();
+                return await FailAsync(source, header, tally, ex.Message, tally.Issues, cancellationToken);
+            }
+
+            reportProgress?.Invoke();
+            if (tally.RowsRead > 0 && (double)tally.RowsRejected / tally.RowsRead > source.RejectThreshold)
+            {
+                await load.DisposeAsync();
+                var first = string.Join("; ", tally.Issues.Where(i => i.Severity == IssueSeverity.Reject).Take(IssuesInMessage));
+                var message = $"{header.FileName}: {tally.RowsRejected} of {tally.RowsRead} rows rejected " +
+                    $"({(double)tally.RowsRejected / tally.RowsRead:P2}), above the threshold of {source.RejectThreshold:P2}; nothing loaded. First: {first}";
+                return await FailAsync(source, header, tally, message, tally.Issues, cancellationToken);
+            }
+
+            var counts = tally.Counts();
+            await load.CommitAsync(counts, tally.Issues, time.GetUtcNow(), cancellationToken);
+            logger.LogInformation(
+                "{Source} {File} (extract {ExtractDate}): {Loaded} rows loaded, {Rejected} rejected, {Duplicates} duplicates, {Warnings} warnings",
+                header.Source, header.FileName, header.ExtractDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), counts.RowsLoaded, counts.RowsRejected, counts.RowsDuplicate, counts.Warnings);
+            return new LoadResult(source.Name, header.FileName, LoadOutcome.Loaded, header.ExtractDate, load.IngestId, counts, null, tally.Issues);
+        }
+    }
+
+    private async Task<LoadResult> FailAsync(SourceOptions source, LoadHeader header, Tally tally, string error, IReadOnlyList<RowIssue> issues, CancellationToken cancellationToken)
+    {
+        var counts = tally.Counts();
+        var id = await store.RecordFailureAsync(header, counts, error, issues, cancellationToken);
+        logger.LogWarning("{Source} {File}: failed as a whole, nothing loaded: {Error}", header.Source, header.FileName, error);
+        return new LoadResult(source.Name, header.FileName, LoadOutcome.Failed, header.ExtractDate, id, counts, error, issues);
+    }
+
+    /// <summary>Counts and issues of one file as its rows go by.</summary>
+    private sealed class Tally(string fileName, ReferenceDataOptions reference)
+    {
+        public static readonly Tally Empty = new("", new ReferenceDataOptions());
+
+        private readonly HashSet<string> _branches = reference.Branches.Select(b => b.Code).ToHashSet(StringComparer.Ordinal);
+        private readonly HashSet<string> _advisors = reference.Advisors.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
+        private readonly HashSet<string> _insurers = reference.Insurers.Select(i => i.Code).ToHashSet(StringComparer.Ordinal);
+        private readonly Dictionary<(string Column, string Code), (int FirstLine, int Count)> _unknown = [];
+        private readonly Dictionary<(string, string), long> _keys = [];
+        private readonly List<RowIssue> _rejects = [];
+        private readonly List<RowIssue> _skipped = [];
+
+        public long RowsRead { get; private set; }
+
+        public long RowsRejected { get; private set; }
+
+        public string FileName => fileName;
+
+        public IReadOnlyList<RowIssue> Issues => [.. _rejects, .. _skipped, .. Warnings()];
+
+        public void Read(ExtractRow row, RowParser parser, IExtractLoad load)
+        {
+            RowsRead++;
+            if (row.IsTotals)
+            {
+                _skipped.Add(new RowIssue(row.Line, "*", "totals line (合计) skipped", null, IssueSeverity.Warning));
+                return;
+            }
+
+            if (row.Problem is { } problem)
+            {
+                Reject(problem);
+                return;
+            }
+
+            try
+            {
+                switch (parser.Dataset)
+                {
+                    case ExtractDataset.Policies:
+                        var policy = parser.ParsePolicy(row.Fields);
+                        Check("branch_code", policy.BranchCode, _branches, row.Line);
+                        Check("advisor_id", policy.AdvisorId, _advisors, row.Line);
+                        Check("insurer_code", policy.InsurerCode, _insurers, row.Line);
+                        _keys[(policy.InsurerCode, policy.PolicyNo)] = SqlFen(policy.Premium);
+                        load.Add(policy, row.Line);
+                        break;
+                    case ExtractDataset.Claims:
+                        var claim = parser.ParseClaim(row.Fields);
+                        Check("repair_branch_code", claim.RepairBranchCode, _branches, row.Line);
+                        Check("insurer_code", claim.InsurerCode, _insurers, row.Line);
+                        _keys[(claim.InsurerCode, claim.ClaimNo)] = 0;
+                        load.Add(claim, row.Line);
+                        break;
+                    default:
+                        var followUp = parser.ParseFollowUp(row.Fields);
+                        Check("branch_code", followUp.BranchCode, _branches, row.Line);
+                        Check("advisor_id", followUp.AdvisorId, _advisors, row.Line);
+                        Check("insurer_code", followUp.InsurerCode, _insurers, row.Line);
+                        _keys[("", followUp.FollowUpId)] = 0;
+                        load.Add(followUp, row.Line);
+                        break;
+                }
+            }
+            catch (RowRejectedException ex)
+            {
+                Reject(new RowIssue(row.Line, ex.Column, ex.Message, ex.Value));
+            }
+        }
+
+        public LoadCounts Counts()
+        {
+            var loaded = _keys.Count;
+            var valid = RowsRead - RowsRejected - _skipped.Count;
+            return new LoadCounts(RowsRead, loaded, RowsRejected, valid - loaded, _skipped.Count, _unknown.Count + _skipped.Count, _keys.Values.Sum() / 100m);
+        }
+
+        private static long SqlFen(decimal yuan) => checked((long)(yuan * 100m));
+
+        private void Reject(RowIssue issue)
+        {
+            RowsRejected++;
+            if (_rejects.Count < SqlReportingStore.MaxStoredIssues)
+            {
+                _rejects.Add(issue);
+            }
+        }
+
+        /// <summary>Unknown reference codes are loaded and reported once per code, not per row (SPEC §2.6).</summary>
+        private void Check(string column, string? code, HashSet<string> known, int line)
+        {
+            if (code is null || known.Count == 0 || known.Contains(code))
+            {
+                return;
+            }
+
+            _unknown[(column, code)] = _unknown.TryGetValue((column, code), out var seen) ? (seen.FirstLine, seen.Count + 1) : (line, 1);
+        }
+
+        private IEnumerable<RowIssue> Warnings() => _unknown
+            .OrderBy(u => u.Value.FirstLine)
+            .Select(u => new RowIssue(u.Value.FirstLine, u.Key.Column, $"unknown {u.Key.Column} (not in config/reference.json), in {u.Value.Count} row(s); loaded", u.Key.Code, IssueSeverity.Warning));
+    }
+}

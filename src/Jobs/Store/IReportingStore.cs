@@ -1,0 +1,59 @@
+using Reporting.Jobs.Domain;
+using Reporting.Jobs.Extract;
+
+namespace Reporting.Jobs.Store;
+
+/// <summary>
+/// The store: every version of every extract row with the extract it came from, the ingest ledger
+/// and the rejects. Reads are always "as of" a business date: for each key, the latest version among
+/// extracts dated on or before it (SPEC §2.5).
+/// </summary>
+public interface IReportingStore
+{
+    /// <summary><c>sqlite</c> or <c>postgres</c>.</summary>
+    string Provider { get; }
+
+    /// <summary>Creates or upgrades the schema; safe to call from several processes at once.</summary>
+    Task MigrateAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Starts loading one file in one transaction, or returns null when the same source already
+    /// loaded the same content (same SHA-256): loading is idempotent.
+    /// </summary>
+    Task<IExtractLoad?> BeginLoadAsync(LoadHeader header, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a file that failed as a whole; nothing of its rows is stored.</summary>
+    Task<long> RecordFailureAsync(LoadHeader header, LoadCounts counts, string failure, IReadOnlyList<RowIssue> issues, CancellationToken cancellationToken = default);
+
+    Task<IngestEntry?> FindLoadedAsync(string source, string sha256, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<IngestEntry>> GetLedgerAsync(string? source = null, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<RowIssue>> GetIssuesAsync(long ingestId, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<Policy>> GetPoliciesAsync(DateOnly asOf, PolicySelection? selection = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Claims as of <paramref name="asOf"/>, optionally only those reported in a range.</summary>
+    Task<IReadOnlyList<Claim>> GetClaimsAsync(DateOnly asOf, DateRange? reported = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Follow-ups as of <paramref name="asOf"/>, optionally only those on policies expiring in a range.</summary>
+    Task<IReadOnlyList<FollowUp>> GetFollowUpsAsync(DateOnly asOf, DateRange? policyExpiry = null, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// One file being loaded, inside one transaction. Disposing without <see cref="CommitAsync"/> rolls
+/// everything back; so does a crash.
+/// </summary>
+public interface IExtractLoad : IAsyncDisposable
+{
+    long IngestId { get; }
+
+    void Add(Policy policy, int line);
+
+    void Add(Claim claim, int line);
+
+    void Add(FollowUp followUp, int line);
+
+    /// <summary>Completes the ledger line, stores the issues and commits.</summary>
+    Task CommitAsync(LoadCounts counts, IReadOnlyList<RowIssue> issues, DateTimeOffset finishedAt, CancellationToken cancellationToken = default);
+}

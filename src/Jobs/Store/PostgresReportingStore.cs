@@ -1,0 +1,272 @@
+using System.Data.Common;
+using Dapper;
+using Npgsql;
+using NpgsqlTypes;
+using Reporting.Jobs.Domain;
+using Reporting.Jobs.Extract;
+
+namespace Reporting.Jobs.Store;
+
+/// <summary>
+/// PostgreSQL, for a cluster of workers. A file's rows stream through binary <c>COPY</c> into a
+/// temporary staging table and move into the version tables in one statement, all in one
+/// transaction; an advisory lock per source keeps two workers from loading the same file twice.
+/// </summary>
+public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
+{
+    private const long MigrationLockKey = 7_305_002_001;
+
+    private readonly NpgsqlDataSource _dataSource;
+
+    public PostgresReportingStore(string connectionString, TimeProvider time)
+        : base(time)
+    {
+        _dataSource = NpgsqlDataSource.Create(connectionString);
+    }
+
+    public override string Provider => "postgres";
+
+    protected override string FileNameOrder => "COLLATE \"C\"";
+
+    public override async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await MigrationRunner.ApplyAsync(
+            connection,
+            Provider,
+            Time.GetUtcNow(),
+            transaction => connection.ExecuteAsync(new CommandDefinition(
+                "SELECT pg_advisory_xact_lock(@key)", new { key = MigrationLockKey }, transaction, cancellationToken: cancellationToken)),
+            cancellationToken);
+    }
+
+    public override async Task<IExtractLoad?> BeginLoadAsync(LoadHeader header, CancellationToken cancellationToken = default)
+    {
+        var connection = (NpgsqlConnection)await OpenAsync(cancellationToken);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition(
+                "SELECT pg_advisory_xact_lock(hashtext(@source))", new { source = "ingest:" + header.Source }, transaction, cancellationToken: cancellationToken));
+            if (await FindLoadedAsync(connection, transaction, header.Source, header.Sha256, cancellationToken) is not null)
+            {
+                await transaction.DisposeAsync();
+                await connection.DisposeAsync();
+                return null;
+            }
+
+            var id = await InsertLedgerAsync(connection, transaction, header, IngestStatus.LOADED, cancellationToken);
+            return new Load(connection, transaction, id, header.ExtractDate);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken);
+
+    protected override void AddDate(DbCommand command, string name, DateOnly value) =>
+        command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Date) { Value = value });
+
+    private sealed class Load(NpgsqlConnection connection, NpgsqlTransaction transaction, long ingestId, DateOnly extractDate) : IExtractLoad
+    {
+        private static readonly Table Policies = new(
+            "policy_versions",
+            "insurer_code, policy_no",
+            "insurer_code, policy_no, ingest_id, extract_date, line_no, coverage, business_type, branch_code, advisor_id, vin, plate_no, customer_name, " +
+            "customer_phone, issue_date, effective_date, expiry_date, premium_fen, status, cancel_date, refund_fen");
+
+        private static readonly Table Claims = new(
+            "claim_versions",
+            "insurer_code, claim_no",
+            "insurer_code, claim_no, ingest_id, extract_date, line_no, policy_no, vin, loss_date, report_date, repair_branch_code, referred, assessed_fen, " +
+            "paid_fen, status, close_date");
+
+        private static readonly Table FollowUps = new(
+            "followup_versions",
+            "followup_id",
+            "followup_id, ingest_id, extract_date, line_no, insurer_code, policy_no, branch_code, advisor_id, contact_date, channel, outcome, lost_reason, note");
+
+        private NpgsqlBinaryImporter? _importer;
+        private Table? _table;
+        private bool _committed;
+        private bool _disposed;
+
+        public long IngestId => ingestId;
+
+        public void Add(Policy p, int line)
+        {
+            var w = Start(Policies);
+            w.StartRow();
+            w.Write(p.InsurerCode, NpgsqlDbType.Text);
+            w.Write(p.PolicyNo, NpgsqlDbType.Text);
+            Head(w, line);
+            w.Write(p.Coverage.ToString(), NpgsqlDbType.Text);
+            w.Write(p.BusinessType.ToString(), NpgsqlDbType.Text);
+            Text(w, p.BranchCode);
+            Text(w, p.AdvisorId);
+            w.Write(p.Vin, NpgsqlDbType.Text);
+            Text(w, p.PlateNo);
+            Text(w, p.CustomerName);
+            Text(w, p.CustomerPhone);
+            w.Write(p.IssueDate, NpgsqlDbType.Date);
+            w.Write(p.EffectiveDate, NpgsqlDbType.Date);
+            w.Write(p.ExpiryDate, NpgsqlDbType.Date);
+            w.Write(Fen(p.Premium), NpgsqlDbType.Bigint);
+            w.Write(p.Status.ToString(), NpgsqlDbType.Text);
+            Date(w, p.CancelDate);
+            w.Write(Fen(p.RefundPremium), NpgsqlDbType.Bigint);
+        }
+
+        public void Add(Claim c, int line)
+        {
+            var w = Start(Claims);
+            w.StartRow();
+            w.Write(c.InsurerCode, NpgsqlDbType.Text);
+            w.Write(c.ClaimNo, NpgsqlDbType.Text);
+            Head(w, line);
+            w.Write(c.PolicyNo, NpgsqlDbType.Text);
+            w.Write(c.Vin, NpgsqlDbType.Text);
+            w.Write(c.LossDate, NpgsqlDbType.Date);
+            w.Write(c.ReportDate, NpgsqlDbType.Date);
+            Text(w, c.RepairBranchCode);
+            w.Write(c.Referred, NpgsqlDbType.Boolean);
+            w.Write(Fen(c.AssessedAmount), NpgsqlDbType.Bigint);
+            w.Write(Fen(c.PaidAmount), NpgsqlDbType.Bigint);
+            w.Write(c.Status.ToString(), NpgsqlDbType.Text);
+            Date(w, c.CloseDate);
+        }
+
+        public void Add(FollowUp f, int line)
+        {
+            var w = Start(FollowUps);
+            w.StartRow();
+            w.Write(f.FollowUpId, NpgsqlDbType.Text);
+            Head(w, line);
+            w.Write(f.InsurerCode, NpgsqlDbType.Text);
+            w.Write(f.PolicyNo, NpgsqlDbType.Text);
+            Text(w, f.BranchCode);
+            Text(w, f.AdvisorId);
+            w.Write(f.ContactDate, NpgsqlDbType.Date);
+            w.Write(f.Channel.ToString(), NpgsqlDbType.Text);
+            w.Write(f.Outcome.ToString(), NpgsqlDbType.Text);
+            Text(w, f.LostReason?.ToString());
+            Text(w, f.Note);
+        }
+
+        public async Task CommitAsync(LoadCounts counts, IReadOnlyList<RowIssue> issues, DateTimeOffset finishedAt, CancellationToken cancellationToken = default)
+        {
+            if (_importer is not null && _table is not null)
+            {
+                await _importer.CompleteAsync(cancellationToken);
+                await _importer.DisposeAsync();
+                _importer = null;
+                // Within one file the later line of a duplicate key wins (SPEC §2.6).
+                await connection.ExecuteAsync(new CommandDefinition(
+                    $"INSERT INTO {_table.Name} ({_table.Columns}) SELECT DISTINCT ON ({_table.Key}) {_table.Columns} FROM stage " +
+                    $"ORDER BY {_table.Key}, line_no DESC",
+                    transaction: transaction,
+                    cancellationToken: cancellationToken,
+                    commandTimeout: 0));
+            }
+
+            await CompleteLedgerAsync(connection, transaction, ingestId, counts, finishedAt, null, cancellationToken);
+            await InsertIssuesAsync(connection, transaction, ingestId, issues, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            _committed = true;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            if (_importer is not null)
+            {
+                try
+                {
+                    await _importer.DisposeAsync(); // cancels the COPY
+                }
+                catch (NpgsqlException)
+                {
+                    // The COPY was already broken; the rollback below discards it either way.
+                }
+            }
+
+            if (!_committed)
+            {
+                try
+                {
+                    await transaction.RollbackAsync();
+                }
+                catch (InvalidOperationException)
+                {
+                    // The connection is already broken and the server has rolled back.
+                }
+            }
+
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
+        }
+
+        private static void Text(NpgsqlBinaryImporter w, string? value)
+        {
+            if (value is null)
+            {
+                w.WriteNull();
+            }
+            else
+            {
+                w.Write(value, NpgsqlDbType.Text);
+            }
+        }
+
+        private static void Date(NpgsqlBinaryImporter w, DateOnly? value)
+        {
+            if (value is { } d)
+            {
+                w.Write(d, NpgsqlDbType.Date);
+            }
+            else
+            {
+                w.WriteNull();
+            }
+        }
+
+        private void Head(NpgsqlBinaryImporter w, int line)
+        {
+            w.Write(ingestId, NpgsqlDbType.Bigint);
+            w.Write(extractDate, NpgsqlDbType.Date);
+            w.Write(line, NpgsqlDbType.Integer);
+        }
+
+        private NpgsqlBinaryImporter Start(Table table)
+        {
+            if (_importer is not null)
+            {
+                return _table == table ? _importer : throw new InvalidOperationException("one load holds one dataset");
+            }
+
+            using (var create = connection.CreateCommand())
+            {
+                create.Transaction = transaction;
+                create.CommandText = $"CREATE TEMP TABLE stage (LIKE {table.Name}) ON COMMIT DROP";
+                create.ExecuteNonQuery();
+            }
+
+            _table = table;
+            _importer = connection.BeginBinaryImport($"COPY stage ({table.Columns}) FROM STDIN (FORMAT BINARY)");
+            return _importer;
+        }
+
+        private sealed record Table(string Name, string Key, string Columns);
+    }
+}

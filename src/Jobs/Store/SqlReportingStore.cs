@@ -1,0 +1,349 @@
+using System.Data.Common;
+using System.Globalization;
+using Dapper;
+using Reporting.Jobs.Domain;
+using Reporting.Jobs.Extract;
+
+namespace Reporting.Jobs.Store;
+
+/// <summary>
+/// What both providers share: the ledger, the issues and the as-of reads are plain SQL that
+/// SQLite and PostgreSQL both run. Only connections, locking and bulk loading differ.
+/// </summary>
+public abstract class SqlReportingStore : IReportingStore
+{
+    /// <summary>Rejects and warnings stored per file; the ledger always has the full counts.</summary>
+    public const int MaxStoredIssues = 10_000;
+
+    private const string LedgerColumns =
+        "ingest_id AS IngestId, source AS Source, dataset AS Dataset, file_name AS FileName, extract_date AS ExtractDate, " +
+        "sha256 AS Sha256, status AS Status, rows_read AS RowsRead, rows_loaded AS RowsLoaded, rows_rejected AS RowsRejected, " +
+        "rows_duplicate AS RowsDuplicate, rows_skipped AS RowsSkipped, warnings AS Warnings, premium_fen AS PremiumFen, " +
+        "started_at AS StartedAt, finished_at AS FinishedAt, error AS Error";
+
+    private const string PolicyColumns =
+        "insurer_code, policy_no, coverage, business_type, branch_code, advisor_id, vin, plate_no, customer_name, customer_phone, " +
+        "issue_date, effective_date, expiry_date, premium_fen, status, cancel_date, refund_fen";
+
+    private const string ClaimColumns =
+        "insurer_code, claim_no, policy_no, vin, loss_date, report_date, repair_branch_code, referred, assessed_fen, paid_fen, status, close_date";
+
+    private const string FollowUpColumns =
+        "followup_id, insurer_code, policy_no, branch_code, advisor_id, contact_date, channel, outcome, lost_reason, note";
+
+    protected SqlReportingStore(TimeProvider time)
+    {
+        Time = time;
+        DapperTypeHandlers.Register();
+    }
+
+    public abstract string Provider { get; }
+
+    protected TimeProvider Time { get; }
+
+    /// <summary>How this provider orders file names: byte order, as on disk listings.</summary>
+    protected abstract string FileNameOrder { get; }
+
+    public abstract Task MigrateAsync(CancellationToken cancellationToken = default);
+
+    public abstract Task<IExtractLoad?> BeginLoadAsync(LoadHeader header, CancellationToken cancellationToken = default);
+
+    public async Task<long> RecordFailureAsync(LoadHeader header, LoadCounts counts, string failure, IReadOnlyList<RowIssue> issues, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var id = await InsertLedgerAsync(connection, transaction, header, IngestStatus.FAILED, cancellationToken);
+        await CompleteLedgerAsync(connection, transaction, id, counts, Time.GetUtcNow(), failure, cancellationToken);
+        await InsertIssuesAsync(connection, transaction, id, issues, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return id;
+    }
+
+    public async Task<IngestEntry?> FindLoadedAsync(string source, string sha256, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await FindLoadedAsync(connection, null, source, sha256, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<IngestEntry>> GetLedgerAsync(string? source = null, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<LedgerRow>(new CommandDefinition(
+            $"SELECT {LedgerColumns} FROM ingest_ledger WHERE @Source IS NULL OR source = @Source ORDER BY ingest_id",
+            new { Source = source },
+            cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToEntry()).ToList();
+    }
+
+    public async Task<IReadOnlyList<RowIssue>> GetIssuesAsync(long ingestId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<IssueRow>(new CommandDefinition(
+            "SELECT line_no AS Line, column_name AS ColumnName, severity AS Severity, reason AS Reason, value AS Value " +
+            "FROM ingest_issues WHERE ingest_id = @ingestId ORDER BY line_no, column_name",
+            new { ingestId },
+            cancellationToken: cancellationToken));
+        return rows.Select(r => new RowIssue(
+            checked((int)r.Line), r.ColumnName, r.Reason, r.Value, r.Severity == "WARNING" ? IssueSeverity.Warning : IssueSeverity.Reject)).ToList();
+    }
+
+    public async Task<IReadOnlyList<Policy>> GetPoliciesAsync(DateOnly asOf, PolicySelection? selection = null, CancellationToken cancellationToken = default)
+    {
+        selection ??= PolicySelection.All;
+        var ranges = new List<(string Column, DateRange Range)>();
+        if (selection.Expiry is { } e)
+        {
+            ranges.Add(("expiry_date", e));
+        }
+
+        if (selection.Effective is { } f)
+        {
+            ranges.Add(("effective_date", f));
+        }
+
+        if (selection.Issue is { } i)
+        {
+            ranges.Add(("issue_date", i));
+        }
+
+        if (selection.Cancel is { } c)
+        {
+            ranges.Add(("cancel_date", c));
+        }
+
+        var filter = ranges.Count == 0
+            ? null
+            : string.Join(" OR ", ranges.Select((r, n) => $"({r.Column} >= @from{n} AND {r.Column} <= @to{n})"));
+        var sql = AsOfSql("policy_versions", ["insurer_code", "policy_no"], PolicyColumns, filter);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        AddDate(command, "asOf", asOf);
+        for (var n = 0; n < ranges.Count; n++)
+        {
+            AddDate(command, "from" + n.ToString(CultureInfo.InvariantCulture), ranges[n].Range.From);
+            AddDate(command, "to" + n.ToString(CultureInfo.InvariantCulture), ranges[n].Range.To);
+        }
+
+        var result = new List<Policy>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(new Policy(
+                reader.GetString(0), reader.GetString(1), Enum.Parse<Coverage>(reader.GetString(2)), Enum.Parse<BusinessType>(reader.GetString(3)),
+                NullableText(reader, 4), NullableText(reader, 5), reader.GetString(6), NullableText(reader, 7), NullableText(reader, 8), NullableText(reader, 9),
+                reader.GetFieldValue<DateOnly>(10), reader.GetFieldValue<DateOnly>(11), reader.GetFieldValue<DateOnly>(12),
+                Yuan(reader.GetInt64(13)), Enum.Parse<PolicyStatus>(reader.GetString(14)),
+                reader.IsDBNull(15) ? null : reader.GetFieldValue<DateOnly>(15), Yuan(reader.GetInt64(16))));
+        }
+
+        return result;
+    }
+
+    public async Task<IReadOnlyList<Claim>> GetClaimsAsync(DateOnly asOf, DateRange? reported = null, CancellationToken cancellationToken = default)
+    {
+        var filter = reported is null ? null : "(report_date >= @from0 AND report_date <= @to0)";
+        var sql = AsOfSql("claim_versions", ["insurer_code", "claim_no"], ClaimColumns, filter);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        AddDate(command, "asOf", asOf);
+        if (reported is { } r)
+        {
+            AddDate(command, "from0", r.From);
+            AddDate(command, "to0", r.To);
+        }
+
+        var result = new List<Claim>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(new Claim(
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                reader.GetFieldValue<DateOnly>(4), reader.GetFieldValue<DateOnly>(5), NullableText(reader, 6),
+                reader.GetBoolean(7), Yuan(reader.GetInt64(8)), Yuan(reader.GetInt64(9)), Enum.Parse<ClaimStatus>(reader.GetString(10)),
+                reader.IsDBNull(11) ? null : reader.GetFieldValue<DateOnly>(11)));
+        }
+
+        return result;
+    }
+
+    public async Task<IReadOnlyList<FollowUp>> GetFollowUpsAsync(DateOnly asOf, DateRange? policyExpiry = null, CancellationToken cancellationToken = default)
+    {
+        // The policy filter looks at any version of the policy seen by the run; the metrics decide
+        // from the policy's latest version which follow-ups matter, so a wider net is harmless.
+        var filter = policyExpiry is null
+            ? null
+            : "EXISTS (SELECT 1 FROM policy_versions p WHERE p.insurer_code = followup_versions.insurer_code AND p.policy_no = followup_versions.policy_no " +
+              "AND p.extract_date <= @asOf AND p.expiry_date >= @from0 AND p.expiry_date <= @to0)";
+        var sql = AsOfSql("followup_versions", ["followup_id"], FollowUpColumns, filter);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        AddDate(command, "asOf", asOf);
+        if (policyExpiry is { } r)
+        {
+            AddDate(command, "from0", r.From);
+            AddDate(command, "to0", r.To);
+        }
+
+        var result = new List<FollowUp>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(new FollowUp(
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), NullableText(reader, 3), NullableText(reader, 4),
+                reader.GetFieldValue<DateOnly>(5), Enum.Parse<ContactChannel>(reader.GetString(6)), Enum.Parse<FollowUpOutcome>(reader.GetString(7)),
+                reader.IsDBNull(8) ? null : Enum.Parse<LostReason>(reader.GetString(8)), NullableText(reader, 9)));
+        }
+
+        return result;
+    }
+
+    protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    protected static long Fen(decimal yuan) => checked((long)(yuan * 100m));
+
+    protected static decimal Yuan(long fen) => fen / 100m;
+
+    protected static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    protected static async Task<IngestEntry?> FindLoadedAsync(DbConnection connection, DbTransaction? transaction, string source, string sha256, CancellationToken cancellationToken)
+    {
+        var row = await connection.QueryFirstOrDefaultAsync<LedgerRow>(new CommandDefinition(
+            $"SELECT {LedgerColumns} FROM ingest_ledger WHERE source = @source AND sha256 = @sha256 AND status = 'LOADED' ORDER BY ingest_id LIMIT 1",
+            new { source, sha256 },
+            transaction,
+            cancellationToken: cancellationToken));
+        return row?.ToEntry();
+    }
+
+    protected static async Task<long> InsertLedgerAsync(DbConnection connection, DbTransaction transaction, LoadHeader header, IngestStatus status, CancellationToken cancellationToken) =>
+        await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "INSERT INTO ingest_ledger (source, dataset, file_name, extract_date, sha256, status, started_at) " +
+            "VALUES (@Source, @Dataset, @FileName, @ExtractDate, @Sha256, @Status, @StartedAt) RETURNING ingest_id",
+            new { header.Source, Dataset = header.Dataset.ToString(), header.FileName, header.ExtractDate, header.Sha256, Status = status.ToString(), header.StartedAt },
+            transaction,
+            cancellationToken: cancellationToken));
+
+    protected static async Task CompleteLedgerAsync(DbConnection connection, DbTransaction transaction, long ingestId, LoadCounts counts, DateTimeOffset finishedAt, string? error, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE ingest_ledger SET rows_read = @RowsRead, rows_loaded = @RowsLoaded, rows_rejected = @RowsRejected, rows_duplicate = @RowsDuplicate, " +
+            "rows_skipped = @RowsSkipped, warnings = @Warnings, premium_fen = @PremiumFen, finished_at = @FinishedAt, error = @Error WHERE ingest_id = @IngestId",
+            new
+            {
+                counts.RowsRead,
+                counts.RowsLoaded,
+                counts.RowsRejected,
+                counts.RowsDuplicate,
+                counts.RowsSkipped,
+                counts.Warnings,
+                PremiumFen = Fen(counts.Premium),
+                FinishedAt = finishedAt,
+                Error = error,
+                IngestId = ingestId,
+            },
+            transaction,
+            cancellationToken: cancellationToken));
+
+    protected static async Task InsertIssuesAsync(DbConnection connection, DbTransaction transaction, long ingestId, IReadOnlyList<RowIssue> issues, CancellationToken cancellationToken)
+    {
+        if (issues.Count == 0)
+        {
+            return;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO ingest_issues (ingest_id, line_no, column_name, severity, reason, value) VALUES (@IngestId, @Line, @Column, @Severity, @Reason, @Value)",
+            issues.Take(MaxStoredIssues).Select(i => new
+            {
+                IngestId = ingestId,
+                i.Line,
+                i.Column,
+                Severity = i.Severity == IssueSeverity.Warning ? "WARNING" : "REJECT",
+                i.Reason,
+                i.Value,
+            }),
+            transaction,
+            cancellationToken: cancellationToken));
+    }
+
+    protected abstract void AddDate(DbCommand command, string name, DateOnly value);
+
+    private static string? NullableText(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    /// <summary>
+    /// The latest version of each key among extracts dated on or before <c>@asOf</c>: by extract
+    /// date, then file name, then load order (a corrected file reloaded under the same name wins).
+    /// A filter is applied twice: to find candidate keys cheaply through an index, then to the
+    /// latest version, which is the one that counts.
+    /// </summary>
+    private string AsOfSql(string table, string[] key, string columns, string? filter)
+    {
+        var partition = string.Join(", ", key.Select(k => "v." + k));
+        var keyJoin = string.Join(" AND ", key.Select(k => $"k.{k} = v.{k}"));
+        var keys = filter is null
+            ? ""
+            : $"keys AS (SELECT DISTINCT {string.Join(", ", key)} FROM {table} WHERE extract_date <= @asOf AND ({filter})), ";
+        var join = filter is null ? "" : $"JOIN keys k ON {keyJoin} ";
+        return
+            $"WITH {keys}ranked AS (SELECT v.*, ROW_NUMBER() OVER (PARTITION BY {partition} " +
+            $"ORDER BY v.extract_date DESC, l.file_name {FileNameOrder} DESC, v.ingest_id DESC) AS version_rank " +
+            $"FROM {table} v {join}JOIN ingest_ledger l ON l.ingest_id = v.ingest_id WHERE v.extract_date <= @asOf) " +
+            $"SELECT {columns} FROM ranked {(filter is null ? "" : $"AS {table} ")}WHERE version_rank = 1{(filter is null ? "" : $" AND ({filter})")}";
+    }
+
+    private sealed class LedgerRow
+    {
+        public long IngestId { get; set; }
+
+        public string Source { get; set; } = "";
+
+        public string Dataset { get; set; } = "";
+
+        public string FileName { get; set; } = "";
+
+        public DateOnly ExtractDate { get; set; }
+
+        public string Sha256 { get; set; } = "";
+
+        public string Status { get; set; } = "";
+
+        public long RowsRead { get; set; }
+
+        public long RowsLoaded { get; set; }
+
+        public long RowsRejected { get; set; }
+
+        public long RowsDuplicate { get; set; }
+
+        public long RowsSkipped { get; set; }
+
+        public long Warnings { get; set; }
+
+        public long PremiumFen { get; set; }
+
+        public DateTimeOffset StartedAt { get; set; }
+
+        public DateTimeOffset? FinishedAt { get; set; }
+
+        public string? Error { get; set; }
+
+        public IngestEntry ToEntry() => new(
+            IngestId, Source, Dataset, FileName, ExtractDate, Sha256, Enum.Parse<IngestStatus>(Status), RowsRead, RowsLoaded, RowsRejected,
+            RowsDuplicate, RowsSkipped, Warnings, Yuan(PremiumFen), StartedAt, FinishedAt, Error);
+    }
+
+    private sealed class IssueRow
+    {
+        public long Line { get; set; }
+
+        public string ColumnName { get; set; } = "";
+
+        public string Severity { get; set; } = "";
+
+        public string Reason { get; set; } = "";
+
+        public string? Value { get; set; }
+    }
+}

@@ -1,0 +1,186 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Reporting.Jobs.Domain;
+using Reporting.Jobs.Extract;
+
+namespace Reporting.Jobs.Store;
+
+/// <summary>
+/// The embedded default: one SQLite file in WAL mode. Writers take the database lock with
+/// <c>BEGIN IMMEDIATE</c>, so two loads (or two processes) never interleave; a file's rows go in
+/// through prepared statements inside one transaction, so a crash leaves nothing behind.
+/// </summary>
+public sealed class SqliteReportingStore : SqlReportingStore
+{
+    private readonly string _connectionString;
+
+    public SqliteReportingStore(string connectionString, TimeProvider time)
+        : base(time)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = true, DefaultTimeout = 60 };
+        if (builder.DataSource is { Length: > 0 } file && file != ":memory:" && Path.GetDirectoryName(Path.GetFullPath(file)) is { } folder)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        _connectionString = builder.ToString();
+    }
+
+    public override string Provider => "sqlite";
+
+    protected override string FileNameOrder => "COLLATE BINARY";
+
+    public override async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using (var wal = connection.CreateCommand())
+        {
+            wal.CommandText = "PRAGMA journal_mode = WAL";
+            await wal.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await MigrationRunner.ApplyAsync(connection, Provider, Time.GetUtcNow(), _ => Task.CompletedTask, cancellationToken);
+    }
+
+    public override async Task<IExtractLoad?> BeginLoadAsync(LoadHeader header, CancellationToken cancellationToken = default)
+    {
+        var connection = (SqliteConnection)await OpenAsync(cancellationToken);
+        try
+        {
+            var transaction = connection.BeginTransaction(deferred: false);
+            if (await FindLoadedAsync(connection, transaction, header.Source, header.Sha256, cancellationToken) is not null)
+            {
+                transaction.Dispose();
+                await connection.DisposeAsync();
+                return null;
+            }
+
+            var id = await InsertLedgerAsync(connection, transaction, header, IngestStatus.LOADED, cancellationToken);
+            return new Load(connection, transaction, id, header.ExtractDate);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 60000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY";
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    protected override void AddDate(DbCommand command, string name, DateOnly value) =>
+        command.Parameters.Add(new SqliteParameter(name, Iso(value)));
+
+    private sealed class Load(SqliteConnection connection, SqliteTransaction transaction, long ingestId, DateOnly extractDate) : IExtractLoad
+    {
+        private readonly string _extractDate = Iso(extractDate);
+        private SqliteCommand? _policy;
+        private SqliteCommand? _claim;
+        private SqliteCommand? _followUp;
+        private bool _committed;
+        private bool _disposed;
+
+        public long IngestId => ingestId;
+
+        public void Add(Policy p, int line)
+        {
+            _policy ??= Prepare(
+                "policy_versions",
+                ["insurer_code", "policy_no", "ingest_id", "extract_date", "line_no", "coverage", "business_type", "branch_code", "advisor_id", "vin",
+                 "plate_no", "customer_name", "customer_phone", "issue_date", "effective_date", "expiry_date", "premium_fen", "status", "cancel_date", "refund_fen"],
+                "insurer_code, policy_no, ingest_id");
+            Execute(_policy, p.InsurerCode, p.PolicyNo, ingestId, _extractDate, line, p.Coverage.ToString(), p.BusinessType.ToString(), p.BranchCode, p.AdvisorId, p.Vin,
+                p.PlateNo, p.CustomerName, p.CustomerPhone, Iso(p.IssueDate), Iso(p.EffectiveDate), Iso(p.ExpiryDate), Fen(p.Premium), p.Status.ToString(),
+                p.CancelDate is { } c ? Iso(c) : null, Fen(p.RefundPremium));
+        }
+
+        public void Add(Claim c, int line)
+        {
+            _claim ??= Prepare(
+                "claim_versions",
+                ["insurer_code", "claim_no", "ingest_id", "extract_date", "line_no", "policy_no", "vin", "loss_date", "report_date", "repair_branch_code",
+                 "referred", "assessed_fen", "paid_fen", "status", "close_date"],
+                "insurer_code, claim_no, ingest_id");
+            Execute(_claim, c.InsurerCode, c.ClaimNo, ingestId, _extractDate, line, c.PolicyNo, c.Vin, Iso(c.LossDate), Iso(c.ReportDate), c.RepairBranchCode,
+                c.Referred ? 1 : 0, Fen(c.AssessedAmount), Fen(c.PaidAmount), c.Status.ToString(), c.CloseDate is { } d ? Iso(d) : null);
+        }
+
+        public void Add(FollowUp f, int line)
+        {
+            _followUp ??= Prepare(
+                "followup_versions",
+                ["followup_id", "ingest_id", "extract_date", "line_no", "insurer_code", "policy_no", "branch_code", "advisor_id", "contact_date", "channel",
+                 "outcome", "lost_reason", "note"],
+                "followup_id, ingest_id");
+            Execute(_followUp, f.FollowUpId, ingestId, _extractDate, line, f.InsurerCode, f.PolicyNo, f.BranchCode, f.AdvisorId, Iso(f.ContactDate),
+                f.Channel.ToString(), f.Outcome.ToString(), f.LostReason?.ToString(), f.Note);
+        }
+
+        public async Task CommitAsync(LoadCounts counts, IReadOnlyList<RowIssue> issues, DateTimeOffset finishedAt, CancellationToken cancellationToken = default)
+        {
+            await CompleteLedgerAsync(connection, transaction, ingestId, counts, finishedAt, null, cancellationToken);
+            await InsertIssuesAsync(connection, transaction, ingestId, issues, cancellationToken);
+            transaction.Commit();
+            _committed = true;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _policy?.Dispose();
+            _claim?.Dispose();
+            _followUp?.Dispose();
+            if (!_committed)
+            {
+                transaction.Rollback();
+            }
+
+            transaction.Dispose();
+            await connection.DisposeAsync();
+        }
+
+        private static void Execute(SqliteCommand command, params object?[] values)
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                command.Parameters[i].Value = values[i] ?? DBNull.Value;
+            }
+
+            command.ExecuteNonQuery();
+        }
+
+        /// <summary>
+        /// One prepared upsert per table: within one file the later line of a duplicate key wins
+        /// (SPEC §2.6), by overwriting the version this file already wrote.
+        /// </summary>
+        private SqliteCommand Prepare(string table, string[] columns, string key)
+        {
+            var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            var keyColumns = key.Split(", ");
+            var updates = columns.Where(c => !keyColumns.Contains(c)).Select(c => $"{c} = excluded.{c}");
+            command.CommandText =
+                $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => "$p" + i))}) " +
+                $"ON CONFLICT ({key}) DO UPDATE SET {string.Join(", ", updates)}";
+            for (var i = 0; i < columns.Length; i++)
+            {
+                command.Parameters.Add(new SqliteParameter("$p" + i, null));
+            }
+
+            command.Prepare();
+            return command;
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Reporting.Jobs.Extract;
+using Reporting.Jobs.Hosting;
+using Reporting.Jobs.Store;
+using Reporting.Worker.Hosting;
+using Spectre.Console;
+
+namespace Reporting.Worker.CommandLine;
+
+/// <summary><c>ingest --source NAME [FILE...]</c>: load files by hand, or scan the source's drop folder.</summary>
+internal static class IngestCommand
+{
+    private const int IssuesShown = 20;
+
+    public static Command Create()
+    {
+        var source = new Option<string>("--source") { Description = "The configured source the files belong to (config/sources.json)", Required = true };
+        var files = new Argument<string[]>("FILE") { Description = "Files to load by hand; without any, the source's drop folder is scanned", Arity = ArgumentArity.ZeroOrMore };
+        var extractDate = CommandLineParsing.DateOption("--extract-date", "Extract date of files whose name does not carry it");
+        var ignoreMarker = new Option<bool>("--ignore-marker") { Description = "Load files by hand even without their .done marker" };
+        var from = CommandLineParsing.DateOption("--from", "Database source: first date of the query range");
+        var to = CommandLineParsing.DateOption("--to", "Database source: last date of the query range; also the extract date");
+        var command = new Command("ingest", "Load extracts into the store: files by hand, a drop-folder scan, or a database source's query")
+        {
+            source, files, extractDate, ignoreMarker, from, to,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var host = ReportingHost.Build();
+            var sources = host.Services.GetRequiredService<SourcesOptions>();
+            var sourceOptions = sources.Get(parse.GetRequiredValue(source));
+            var store = host.Services.GetRequiredService<IReportingStore>();
+            await store.MigrateAsync(cancellationToken);
+            var loader = host.Services.GetRequiredService<ExtractLoader>();
+            var paths = host.Services.GetRequiredService<ReportingPaths>();
+            var results = new List<LoadResult>();
+            if (sourceOptions.Kind == SourceKind.Database)
+            {
+                var calendar = host.Services.GetRequiredService<BusinessCalendar>();
+                var last = parse.GetValue(to) ?? calendar.Yesterday;
+                results.Add(await loader.LoadQueryAsync(sourceOptions, parse.GetValue(from) ?? last, last, cancellationToken));
+            }
+            else
+            {
+                var given = parse.GetValue(files) ?? [];
+                await WithProgressAsync(async report =>
+                {
+                    if (given.Length == 0)
+                    {
+                        results.AddRange(await loader.ScanAsync(sourceOptions, paths.Resolve(sourceOptions.Folder), new Progress<(string File, double Fraction)>(p => report(p.File, p.Fraction)), cancellationToken));
+                    }
+                    else
+                    {
+                        var options = new LoadFileOptions(parse.GetValue(extractDate), parse.GetValue(ignoreMarker));
+                        foreach (var file in given)
+                        {
+                            var name = Path.GetFileName(file);
+                            results.Add(await loader.LoadFileAsync(sourceOptions, Path.GetFullPath(file), options, new Progress<double>(f => report(name, f)), cancellationToken));
+                        }
+                    }
+                });
+            }
+
+            Print(results);
+            return results.Any(r => r.Outcome == LoadOutcome.Failed) ? 1 : 0;
+        });
+        return command;
+    }
+
+    public static void Print(IEnumerable<LoadResult> results)
+    {
+        foreach (var r in results)
+        {
+            var what = r.Outcome switch
+            {
+                LoadOutcome.Loaded => string.Create(CultureInfo.InvariantCulture,
+                    $"loaded {r.Counts!.RowsLoaded:N0} rows ({r.Counts.RowsRejected:N0} rejected, {r.Counts.RowsDuplicate:N0} duplicate lines, {r.Counts.Warnings:N0} warnings), ingest #{r.IngestId}"),
+                LoadOutcome.AlreadyLoaded => $"already loaded (ingest #{r.IngestId}), nothing changed",
+                LoadOutcome.Waiting => "waiting for its .done marker",
+                _ => "FAILED, nothing loaded: " + r.Error,
+            };
+            Console.WriteLine($"{r.Source}\t{r.FileName}\t{what}");
+            foreach (var issue in r.Issues.Take(IssuesShown))
+            {
+                Console.WriteLine($"  {(issue.Severity == IssueSeverity.Reject ? "reject " : "warning")} {r.FileName}, {issue}");
+            }
+
+            if (r.Issues.Count > IssuesShown)
+            {
+                Console.WriteLine($"  … {r.Issues.Count - IssuesShown} more issues in the store's ingest_issues table (ingest #{r.IngestId})");
+            }
+        }
+    }
+
+    /// <summary>A progress bar per file on an interactive terminal; nothing extra when output is redirected.</summary>
+    public static async Task WithProgressAsync(Func<Action<string, double>, Task> work)
+    {
+        if (!AnsiConsole.Profile.Capabilities.Interactive || Console.IsOutputRedirected)
+        {
+            await work((_, _) => { });
+            return;
+        }
+
+        await AnsiConsole.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .StartAsync(async context =>
+            {
+                var tasks = new Dictionary<string, ProgressTask>(StringComparer.Ordinal);
+                await work((file, fraction) =>
+                {
+                    if (!tasks.TryGetValue(file, out var task))
+                    {
+                        task = tasks[file] = context.AddTask(Markup.Escape(file), maxValue: 1.0);
+                    }
+
+                    task.Value = Math.Min(1.0, fraction);
+                });
+            });
+    }
+}

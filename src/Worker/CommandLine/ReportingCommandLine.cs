@@ -1,0 +1,15 @@
+using System.CommandLine;
+
+namespace Reporting.Worker.CommandLine;
+
+/// <summary>The ops command line: the same executable that runs as the scheduled worker.</summary>
+public static class ReportingCommandLine
+{
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("Dealer-channel motor insurance reporting worker: loads insurer extracts, computes renewal, conversion, referral and commission figures, and delivers reports.");
+        root.Add(IngestCommand.Create());
+        root.Add(DemoCommand.Create());
+        return root;
+    }
+}
