@@ -13,7 +13,11 @@ namespace Reporting.Worker.Hosting;
 /// </summary>
 public static class ReportingHost
 {
-    public static IHost Build(IReadOnlyDictionary<string, string?>? overrides = null, string? home = null)
+    /// <param name="overrides">Settings a command forces, above every other source.</param>
+    /// <param name="home">The folder holding <c>config/</c>; found automatically when null.</param>
+    /// <param name="interactive">A command-line run: the command prints its own results, so the
+    /// log shows warnings and errors only unless <c>Logging:LogLevel:Reporting</c> says otherwise.</param>
+    public static IHost Build(IReadOnlyDictionary<string, string?>? overrides = null, string? home = null, bool interactive = true)
     {
         home = ReportingPaths.FindHome(home ?? Environment.GetEnvironmentVariable("REPORTING_HOME"));
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = home });
@@ -24,6 +28,11 @@ public static class ReportingHost
             {
                 builder.Configuration.AddJsonFile(file, optional: false, reloadOnChange: false);
             }
+        }
+
+        if (interactive)
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:LogLevel:Reporting"] = "Warning" });
         }
 
         builder.Configuration.AddUserSecrets(typeof(ReportingHost).Assembly, optional: true);
