@@ -1,0 +1,71 @@
+// SPEC §3.3 written premium (签单保费), shared by §3.4: premium issued in a period less refunds of cancellations in it.
+using Reporting.Jobs.Domain;
+
+namespace Reporting.Jobs.Metrics;
+
+/// <summary>Written premium per (branch, insurer, month), over both coverages.</summary>
+/// <remarks>
+/// A branch that sells 10 000.00 with an insurer in October and cancels in October a policy sold in
+/// August with a refund of 12 000.00 has written −2 000.00 in October: written premium may be
+/// negative. A policy sold and cancelled in the same month counts its premium and its refund.
+/// Policies without a branch are nobody's written premium.
+/// </remarks>
+public sealed class WrittenPremiumLedger
+{
+    private readonly Dictionary<(string Branch, string Insurer, BusinessMonth Month), decimal> _byMonth;
+
+    private WrittenPremiumLedger(Dictionary<(string, string, BusinessMonth), decimal> byMonth) => _byMonth = byMonth;
+
+    public static WrittenPremiumLedger From(IEnumerable<Policy> policies)
+    {
+        ArgumentNullException.ThrowIfNull(policies);
+        var byMonth = new Dictionary<(string, string, BusinessMonth), decimal>();
+        foreach (var policy in policies.Where(p => MetricsKeys.HasText(p.BranchCode)))
+        {
+            Add(byMonth, (policy.BranchCode!, policy.InsurerCode, BusinessMonth.Of(policy.IssueDate)), Rounding.Money(policy.Premium));
+            if (IsCancellation(policy, out var cancelDate))
+            {
+                Add(byMonth, (policy.BranchCode!, policy.InsurerCode, BusinessMonth.Of(cancelDate)), -Rounding.Money(policy.RefundPremium));
+            }
+        }
+
+        return new WrittenPremiumLedger(byMonth);
+    }
+
+    /// <summary>Written premium of <paramref name="branch"/> with <paramref name="insurer"/> in <paramref name="month"/>.</summary>
+    public decimal For(string branch, string insurer, BusinessMonth month) =>
+        _byMonth.GetValueOrDefault((branch, insurer, month));
+
+    /// <summary>Written premium over the months <paramref name="from"/> … <paramref name="to"/> inclusive.</summary>
+    public decimal For(string branch, string insurer, BusinessMonth from, BusinessMonth to)
+    {
+        var total = 0m;
+        for (var month = from; month <= to; month = month.AddMonths(1))
+        {
+            total += For(branch, insurer, month);
+        }
+
+        return total;
+    }
+
+    /// <summary>The policy's premium is written in <paramref name="month"/> (its <c>issue_date</c> is in it).</summary>
+    public static bool IsIssuedIn(Policy policy, BusinessMonth month)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return month.Contains(policy.IssueDate);
+    }
+
+    /// <summary>The policy is cancelled, with its <c>cancel_date</c> in <paramref name="month"/>.</summary>
+    public static bool IsCancelledIn(Policy policy, BusinessMonth month) =>
+        IsCancellation(policy, out var cancelDate) && month.Contains(cancelDate);
+
+    private static bool IsCancellation(Policy policy, out DateOnly cancelDate)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        cancelDate = policy.CancelDate ?? default;
+        return policy.Status == PolicyStatus.CANCELLED && policy.CancelDate is not null;
+    }
+
+    private static void Add(Dictionary<(string, string, BusinessMonth), decimal> byMonth, (string, string, BusinessMonth) key, decimal amount) =>
+        byMonth[key] = byMonth.GetValueOrDefault(key) + amount;
+}
