@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Reporting.Jobs.Extract;
+using Reporting.Jobs.Metrics;
 using Reporting.Jobs.Reference;
 using Reporting.Jobs.Store;
 
@@ -32,6 +33,7 @@ public static class ReportingServiceExtensions
         services.AddSingleton(sources);
         services.AddReportingStore(configuration);
         services.AddSingleton<ExtractLoader>();
+        services.AddReportingMetrics(configuration);
         return services;
     }
 

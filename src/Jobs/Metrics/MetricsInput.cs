@@ -35,16 +35,6 @@ public sealed record MetricsInput(
     IReadOnlyList<FollowUp> FollowUps,
     MetricsOptions Options);
 
-/// <summary>An inclusive range of business dates.</summary>
-public readonly record struct DateRange(DateOnly From, DateOnly To)
-{
-    public bool Contains(DateOnly date) => date >= From && date <= To;
-
-    /// <summary>The smallest range holding both.</summary>
-    public DateRange Union(DateRange other) =>
-        new(From < other.From ? From : other.From, To > other.To ? To : other.To);
-}
-
 /// <summary>
 /// The date ranges of data <see cref="MetricsInput"/> needs for a month, so the store can query only
 /// those. Pure: the store calls it, then loads

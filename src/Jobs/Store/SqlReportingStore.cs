@@ -111,9 +111,17 @@ public abstract class SqlReportingStore : IReportingStore
             ranges.Add(("cancel_date", c));
         }
 
-        var filter = ranges.Count == 0
-            ? null
-            : string.Join(" OR ", ranges.Select((r, n) => $"({r.Column} >= @from{n} AND {r.Column} <= @to{n})"));
+        var terms = ranges.Select((r, n) => $"({r.Column} >= @from{n} AND {r.Column} <= @to{n})").ToList();
+        if (selection.ClaimsReported is { } claimed)
+        {
+            ranges.Add(("report_date", claimed));
+            var n = ranges.Count - 1;
+            terms.Add(
+                "EXISTS (SELECT 1 FROM claim_versions c WHERE c.insurer_code = policy_versions.insurer_code AND c.policy_no = policy_versions.policy_no " +
+                $"AND c.extract_date <= @asOf AND c.report_date >= @from{n} AND c.report_date <= @to{n})");
+        }
+
+        var filter = terms.Count == 0 ? null : string.Join(" OR ", terms);
         var sql = AsOfSql("policy_versions", ["insurer_code", "policy_no"], PolicyColumns, filter);
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();

@@ -1,3 +1,4 @@
+using Reporting.Jobs.Domain;
 using Reporting.Jobs.Extract;
 
 namespace Reporting.Jobs.Store;
@@ -47,21 +48,21 @@ public sealed record IngestEntry(
     DateTimeOffset? FinishedAt,
     string? Error);
 
-/// <summary>An inclusive range of business dates.</summary>
-public readonly record struct DateRange(DateOnly From, DateOnly To)
-{
-    public bool Contains(DateOnly date) => date >= From && date <= To;
-}
-
 /// <summary>
 /// Which policies a read needs, so that a metric never loads the whole table: a policy is returned
 /// when its latest version (as of the run) has any of the given dates in range. No range = all.
 /// </summary>
+/// <param name="Expiry">Policies whose cover ends in the range.</param>
+/// <param name="Effective">Policies whose cover starts in the range.</param>
+/// <param name="Issue">Policies sold in the range.</param>
+/// <param name="Cancel">Policies cancelled in the range.</param>
+/// <param name="ClaimsReported">Policies that claims reported in this range are made on, whenever issued.</param>
 public sealed record PolicySelection(
     DateRange? Expiry = null,
     DateRange? Effective = null,
     DateRange? Issue = null,
-    DateRange? Cancel = null)
+    DateRange? Cancel = null,
+    DateRange? ClaimsReported = null)
 {
     public static readonly PolicySelection All = new();
 }

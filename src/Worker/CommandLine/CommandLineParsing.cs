@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using Reporting.Jobs.Metrics;
 
 namespace Reporting.Worker.CommandLine;
 
@@ -12,6 +13,24 @@ internal static class CommandLineParsing
         Description = description + " (YYYY-MM-DD)",
         CustomParser = ParseDate,
     };
+
+    public static Option<BusinessMonth?> MonthOption(string name, string description) => new(name)
+    {
+        Description = description + " (YYYY-MM)",
+        CustomParser = ParseMonth,
+    };
+
+    private static BusinessMonth? ParseMonth(ArgumentResult result)
+    {
+        var token = result.Tokens.Count == 0 ? "" : result.Tokens[0].Value;
+        if (BusinessMonth.TryParse(token, out var month))
+        {
+            return month;
+        }
+
+        result.AddError($"'{token}' is not a month in the form YYYY-MM");
+        return null;
+    }
 
     private static DateOnly? ParseDate(ArgumentResult result)
     {

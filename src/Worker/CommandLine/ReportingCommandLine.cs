@@ -10,6 +10,7 @@ public static class ReportingCommandLine
         var root = new RootCommand("Dealer-channel motor insurance reporting worker: loads insurer extracts, computes renewal, conversion, referral and commission figures, and delivers reports.");
         root.Add(IngestCommand.Create());
         root.Add(DemoCommand.Create());
+        root.Add(MetricsCommand.Create());
         return root;
     }
 }

@@ -1,3 +1,4 @@
+using Reporting.Jobs.Domain;
 using Reporting.Jobs.Metrics;
 using Reporting.Testing.Builders;
 
