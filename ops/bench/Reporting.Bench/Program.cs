@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Reporting.Jobs.Demo;
+using Reporting.Jobs.Extract;
+using Reporting.Jobs.Reference;
+using Reporting.Jobs.Store;
+
+// One measurement per process, so that each peak-memory figure is its own.
+// Usage: Reporting.Bench generate <work> <policies>
+//        Reporting.Bench ingest <work> <policies> <sqlite|postgres> <source>   (postgres: REPORTING_BENCH_POSTGRES)
+var command = args.ElementAtOrDefault(0) ?? "help";
+var work = Path.GetFullPath(args.ElementAtOrDefault(1) ?? "/tmp/reporting-bench");
+var policies = long.Parse(args.ElementAtOrDefault(2) ?? "1000000", CultureInfo.InvariantCulture);
+var dataFolder = Path.Combine(work, $"demo-{policies}");
+var clock = Stopwatch.StartNew();
+
+switch (command)
+{
+    case "generate":
+        if (File.Exists(Path.Combine(dataFolder, "generated")))
+        {
+            Console.WriteLine($"generate policies={policies} cached={dataFolder}");
+            return 0;
+        }
+
+        var summary = DemoDataGenerator.Generate(dataFolder, DemoDataOptions.ForTotalPolicies(policies));
+        File.WriteAllText(Path.Combine(dataFolder, "generated"), "");
+        Print("generate", $"policies={summary.DistinctPolicies} claims={summary.DistinctClaims} followups={summary.DistinctFollowUps}");
+        return 0;
+
+    case "ingest":
+        var provider = args[3];
+        var sourceName = args[4];
+        var configuration = new ConfigurationBuilder().AddJsonFile(Path.Combine(FindRoot(), "config", "sources.json")).Build();
+        var source = SourcesOptions.Bind(configuration).Get(sourceName);
+        var file = Directory.EnumerateFiles(Path.Combine(dataFolder, source.Folder), "*.csv").OrderByDescending(f => new FileInfo(f).Length).First();
+        IReportingStore store;
+        if (provider == "sqlite")
+        {
+            var db = Path.Combine(work, $"bench-{sourceName}.db");
+            foreach (var f in new[] { db, db + "-wal", db + "-shm" })
+            {
+                File.Delete(f);
+            }
+
+            store = new SqliteReportingStore("Data Source=" + db, TimeProvider.System);
+        }
+        else
+        {
+            var admin = Environment.GetEnvironmentVariable("REPORTING_BENCH_POSTGRES") ?? throw new InvalidOperationException("set REPORTING_BENCH_POSTGRES");
+            var schema = "bench_" + sourceName;
+            await using (var connection = new NpgsqlConnection(admin))
+            {
+                await connection.OpenAsync();
+                await using var reset = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}", connection);
+                await reset.ExecuteNonQueryAsync();
+            }
+
+            store = new PostgresReportingStore(new NpgsqlConnectionStringBuilder(admin) { SearchPath = schema, CommandTimeout = 0 }.ToString(), TimeProvider.System);
+        }
+
+        await store.MigrateAsync();
+        var loader = new ExtractLoader(store, new ReferenceDataOptions(), TimeProvider.System, NullLogger<ExtractLoader>.Instance);
+        clock.Restart();
+        var result = await loader.LoadFileAsync(source, file, new LoadFileOptions(IgnoreMarker: true));
+        var seconds = clock.Elapsed.TotalSeconds;
+        if (result.Outcome != LoadOutcome.Loaded)
+        {
+            Console.Error.WriteLine(result.Error);
+            return 1;
+        }
+
+        Print($"ingest.{provider}.{source.Encoding}", string.Create(CultureInfo.InvariantCulture,
+            $"file={Path.GetFileName(file)} bytes={new FileInfo(file).Length} rows={result.Counts!.RowsRead} seconds={seconds:0.00} rows_per_s={result.Counts.RowsRead / seconds:0}"));
+        return 0;
+
+    case "parse":
+        {
+            // The extract stage alone (decode, map, validate), without a store: where ingest time goes.
+            var parseConfiguration = new ConfigurationBuilder().AddJsonFile(Path.Combine(FindRoot(), "config", "sources.json")).Build();
+            var parseSource = SourcesOptions.Bind(parseConfiguration).Get(args[3]);
+            var parseFile = Directory.EnumerateFiles(Path.Combine(dataFolder, parseSource.Folder), "*.csv").OrderByDescending(f => new FileInfo(f).Length).First();
+            clock.Restart();
+            long count = 0;
+            using (var reader = CsvExtractReader.Open(parseFile, parseSource))
+            {
+                foreach (var row in reader.Rows())
+                {
+                    count++;
+                }
+            }
+
+            var readSeconds = clock.Elapsed.TotalSeconds;
+            var parser = new RowParser(parseSource.Dataset, parseSource.EffectiveDateFormats);
+            clock.Restart();
+            using (var reader = CsvExtractReader.Open(parseFile, parseSource))
+            {
+                foreach (var row in reader.Rows())
+                {
+                    _ = parser.ParsePolicy(row.Fields);
+                }
+            }
+
+            Print($"parse.{parseSource.Encoding}", string.Create(CultureInfo.InvariantCulture,
+                $"rows={count} read_s={readSeconds:0.00} read_validate_s={clock.Elapsed.TotalSeconds:0.00}"));
+            return 0;
+        }
+
+    default:
+        Console.Error.WriteLine("usage: Reporting.Bench generate|ingest <work> <policies> [sqlite|postgres source]");
+        return 2;
+}
+
+void Print(string figure, string values) =>
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{figure} {values} elapsed_s={clock.Elapsed.TotalSeconds:0.00} peak_mb={Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:0}"));
+
+static string FindRoot()
+{
+    var dir = new DirectoryInfo(AppContext.BaseDirectory);
+    while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Reporting.sln")))
+    {
+        dir = dir.Parent;
+    }
+
+    return dir?.FullName ?? throw new DirectoryNotFoundException("Reporting.sln");
+}
