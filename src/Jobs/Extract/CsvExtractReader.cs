@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using CsvHelper;
 
@@ -12,6 +13,8 @@ public sealed class CsvExtractReader : IDisposable
     private static readonly string[] TotalsMarkers = ["合计", "总计", "小计", "TOTAL"];
 
     private readonly string _fileName;
+    private readonly string _path;
+    private readonly Encoding _encoding;
     private readonly FileStream _stream;
     private readonly StreamReader _text;
     private readonly CsvReader _parser;
@@ -22,9 +25,13 @@ public sealed class CsvExtractReader : IDisposable
     {
         _fileName = Path.GetFileName(path);
         _stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        var encoding = TextEncodings.Resolve(source.Encoding);
+        _path = path;
+        _encoding = TextEncodings.Resolve(source.Encoding);
         // Only a UTF-8 source skips a BOM: a GB18030 source must not be switched to UTF-8 by one.
-        _text = new StreamReader(_stream, encoding, detectEncodingFromByteOrderMarks: encoding is UTF8Encoding, 1 << 16);
+        // The reader skips a BOM that is its encoding's preamble and stays strict; BOM detection
+        // would swap in a lenient UTF-8 that loads bad bytes as U+FFFD instead of failing the file.
+        var reading = _encoding is UTF8Encoding ? new UTF8Encoding(encoderShouldEmitUTF8Identifier: true, throwOnInvalidBytes: true) : _encoding;
+        _text = new StreamReader(_stream, reading, detectEncodingFromByteOrderMarks: false, 1 << 16);
         var delimiter = source.Delimiter == "\\t" ? '\t' : source.Delimiter[0];
         var options = new CsvReaderOptions
         {
@@ -127,8 +134,49 @@ public sealed class CsvExtractReader : IDisposable
         }
         catch (DecoderFallbackException ex)
         {
-            throw new ExtractFileException(_fileName, $"bytes that are not valid {_text.CurrentEncoding.WebName} ({ex.Message.Split('.')[0]})", checked((int)_parser.LineNumber + 1));
+            var (line, bytes) = LocateUndecodable() ?? (checked((int)_parser.LineNumber + 1), ex.BytesUnknown ?? []);
+            var shown = string.Join(" ", bytes.Select(b => "0x" + b.ToString("X2", CultureInfo.InvariantCulture)));
+            throw new ExtractFileException(_fileName, $"bytes that are not valid {_encoding.WebName} ({shown})", line);
         }
+    }
+
+    /// <summary>
+    /// The first physical line (counted as the CSV reader counts them) with bytes the encoding cannot
+    /// decode. The reader decodes 64 KB ahead of the record it returns, so where decoding failed says
+    /// little about where the bad bytes are; this second pass runs only for a file that fails anyway.
+    /// A line break byte is never part of a multi-byte character in UTF-8 or GB18030.
+    /// </summary>
+    private (int Line, byte[] Bytes)? LocateUndecodable()
+    {
+        using var stream = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        var line = new MemoryStream();
+        var number = 1;
+        int next;
+        do
+        {
+            next = stream.ReadByte();
+            if (next is '\n' or -1)
+            {
+                try
+                {
+                    _ = _encoding.GetCharCount(line.GetBuffer(), 0, checked((int)line.Length));
+                }
+                catch (DecoderFallbackException ex)
+                {
+                    return (number, ex.BytesUnknown ?? []);
+                }
+
+                line.SetLength(0);
+                number++;
+            }
+            else
+            {
+                line.WriteByte((byte)next);
+            }
+        }
+        while (next != -1);
+
+        return null;
     }
 
     private static string Describe(CsvMalformedReason reason) => reason switch

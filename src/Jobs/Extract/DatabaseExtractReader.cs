@@ -27,12 +27,22 @@ public sealed class DatabaseExtractReader : IDisposable
         _connection = factory.CreateConnection()!;
         _connection.ConnectionString = source.ConnectionString
             ?? throw new ExtractFileException(Describe(source, from, to), $"no connection string: set Sources__{source.Name}__ConnectionString in the environment");
-        _connection.Open();
         _command = _connection.CreateCommand();
         _command.CommandText = source.Query;
         AddParameter("from", from);
         AddParameter("to", to);
-        _reader = _command.ExecuteReader();
+        try
+        {
+            _connection.Open();
+            _reader = _command.ExecuteReader();
+        }
+        catch (DbException ex)
+        {
+            // An unreachable database or a query that does not run fails the run as a whole, recorded
+            // in the ledger like a file that cannot be read. Provider messages name no secrets.
+            Dispose();
+            throw new ExtractFileException(Describe(source, from, to), "the query failed: " + ex.Message);
+        }
 
         var canonical = CanonicalColumns.For(source.Dataset);
         _positions = new int[canonical.Count];

@@ -202,8 +202,9 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
             {
                 await load.DisposeAsync();
                 var first = string.Join("; ", tally.Issues.Where(i => i.Severity == IssueSeverity.Reject).Take(IssuesInMessage));
-                var message = $"{header.FileName}: {tally.RowsRejected} of {tally.RowsRead} rows rejected " +
-                    $"({(double)tally.RowsRejected / tally.RowsRead:P2}), above the threshold of {source.RejectThreshold:P2}; nothing loaded. First: {first}";
+                var message = string.Create(
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    $"{header.FileName}: {tally.RowsRejected} of {tally.RowsRead} rows rejected ({(double)tally.RowsRejected / tally.RowsRead:P2}), above the threshold of {source.RejectThreshold:P2}; nothing loaded. First: {first}");
                 return await FailAsync(source, header, tally, message, tally.Issues, cancellationToken);
             }
 
@@ -218,7 +219,9 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
 
     private async Task<LoadResult> FailAsync(SourceOptions source, LoadHeader header, Tally tally, string error, IReadOnlyList<RowIssue> issues, CancellationToken cancellationToken)
     {
-        var counts = tally.Counts();
+        // Nothing of a failed file is stored, so the ledger says 0 loaded; rows read, rejected and
+        // skipped are what reading found before the failure.
+        var counts = tally.Counts() with { RowsLoaded = 0, RowsDuplicate = 0, Premium = 0m };
         var id = await store.RecordFailureAsync(header, counts, error, issues, cancellationToken);
         logger.LogWarning("{Source} {File}: failed as a whole, nothing loaded: {Error}", header.Source, header.FileName, error);
         return new LoadResult(source.Name, header.FileName, LoadOutcome.Failed, header.ExtractDate, id, counts, error, issues);
