@@ -17,14 +17,16 @@ public static class MetricsInputQuery
         var monthRange = new DateRange(month.First, month.Last);
         var ranges = MetricsDateRanges.For(month, options);
 
-        // A clawback in the month uses the tier of the policy's issue month, which may lie before
-        // the twelve months: widen the sales and claims ranges to cover it.
+        // A clawback in the month uses the tier of the policy's issue month, whose loss ratio looks
+        // back over the 12 months ending with that month: widen the sales and claims ranges to cover
+        // them. Any issue month before the reported month reaches before the twelve months, so widen
+        // whenever there is a clawback, not only for a policy issued before them.
         var cancelled = await store.GetPoliciesAsync(asOf, new PolicySelection(Cancel: monthRange), cancellationToken);
         var earliestIssue = cancelled
             .Where(p => p.IsCancelled && p.CancelDate is { } c && monthRange.Contains(c))
             .Select(p => (DateOnly?)p.IssueDate)
             .Min();
-        if (earliestIssue is { } issue && issue < ranges.Activity.From)
+        if (earliestIssue is { } issue)
         {
             ranges = ranges.WithClawbacksIssuedFrom(issue);
         }
