@@ -172,7 +172,7 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
         var load = await store.BeginLoadAsync(header, cancellationToken);
         if (load is null)
         {
-            var existing = await store.FindLoadedAsync(header.Source, header.Sha256, cancellationToken);
+            var existing = await store.FindLoadedAsync(header, cancellationToken);
             logger.LogInformation("{Source} {File}: same content already loaded (ingest {IngestId}); nothing to do", header.Source, header.FileName, existing?.IngestId);
             return new LoadResult(source.Name, header.FileName, LoadOutcome.AlreadyLoaded, header.ExtractDate, existing?.IngestId, null, null, []);
         }

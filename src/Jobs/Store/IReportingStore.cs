@@ -18,14 +18,16 @@ public interface IReportingStore
 
     /// <summary>
     /// Starts loading one file in one transaction, or returns null when the same source already
-    /// loaded the same content (same SHA-256): loading is idempotent.
+    /// loaded the same content (same SHA-256) under the same name and extract date: loading is
+    /// idempotent. The same bytes under another name or date are another extract (two header-only
+    /// files on quiet days; a resend that restores yesterday's values) and load as a new version.
     /// </summary>
     Task<IExtractLoad?> BeginLoadAsync(LoadHeader header, CancellationToken cancellationToken = default);
 
     /// <summary>Records a file that failed as a whole; nothing of its rows is stored.</summary>
     Task<long> RecordFailureAsync(LoadHeader header, LoadCounts counts, string failure, IReadOnlyList<RowIssue> issues, CancellationToken cancellationToken = default);
 
-    Task<IngestEntry?> FindLoadedAsync(string source, string sha256, CancellationToken cancellationToken = default);
+    Task<IngestEntry?> FindLoadedAsync(LoadHeader header, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<IngestEntry>> GetLedgerAsync(string? source = null, CancellationToken cancellationToken = default);
 

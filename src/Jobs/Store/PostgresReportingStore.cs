@@ -48,7 +48,7 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
             var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await connection.ExecuteAsync(new CommandDefinition(
                 "SELECT pg_advisory_xact_lock(hashtext(@source))", new { source = "ingest:" + header.Source }, transaction, cancellationToken: cancellationToken));
-            if (await FindLoadedAsync(connection, transaction, header.Source, header.Sha256, cancellationToken) is not null)
+            if (await FindLoadedAsync(connection, transaction, header, cancellationToken) is not null)
             {
                 await transaction.DisposeAsync();
                 await connection.DisposeAsync();

@@ -59,10 +59,10 @@ public abstract class SqlReportingStore : IReportingStore
         return id;
     }
 
-    public async Task<IngestEntry?> FindLoadedAsync(string source, string sha256, CancellationToken cancellationToken = default)
+    public async Task<IngestEntry?> FindLoadedAsync(LoadHeader header, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return await FindLoadedAsync(connection, null, source, sha256, cancellationToken);
+        return await FindLoadedAsync(connection, null, header, cancellationToken);
     }
 
     public async Task<IReadOnlyList<IngestEntry>> GetLedgerAsync(string? source = null, CancellationToken cancellationToken = default)
@@ -216,11 +216,12 @@ public abstract class SqlReportingStore : IReportingStore
 
     protected static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    protected static async Task<IngestEntry?> FindLoadedAsync(DbConnection connection, DbTransaction? transaction, string source, string sha256, CancellationToken cancellationToken)
+    protected static async Task<IngestEntry?> FindLoadedAsync(DbConnection connection, DbTransaction? transaction, LoadHeader header, CancellationToken cancellationToken)
     {
         var row = await connection.QueryFirstOrDefaultAsync<LedgerRow>(new CommandDefinition(
-            $"SELECT {LedgerColumns} FROM ingest_ledger WHERE source = @source AND sha256 = @sha256 AND status = 'LOADED' ORDER BY ingest_id LIMIT 1",
-            new { source, sha256 },
+            $"SELECT {LedgerColumns} FROM ingest_ledger WHERE source = @Source AND sha256 = @Sha256 AND file_name = @FileName " +
+            "AND extract_date = @ExtractDate AND status = 'LOADED' ORDER BY ingest_id LIMIT 1",
+            new { header.Source, header.Sha256, header.FileName, header.ExtractDate },
             transaction,
             cancellationToken: cancellationToken));
         return row?.ToEntry();

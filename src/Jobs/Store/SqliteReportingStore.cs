@@ -48,7 +48,7 @@ public sealed class SqliteReportingStore : SqlReportingStore
         try
         {
             var transaction = connection.BeginTransaction(deferred: false);
-            if (await FindLoadedAsync(connection, transaction, header.Source, header.Sha256, cancellationToken) is not null)
+            if (await FindLoadedAsync(connection, transaction, header, cancellationToken) is not null)
             {
                 transaction.Dispose();
                 await connection.DisposeAsync();

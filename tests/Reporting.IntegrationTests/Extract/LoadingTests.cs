@@ -41,6 +41,34 @@ public sealed class LoadingTests(string provider)
     }
 
     [Test]
+    public async Task The_same_content_under_a_later_extract_date_is_a_new_version()
+    {
+        var monday = CanonicalCsv.Policies(CanonicalCsv.Policy("P1", premium: "100.00"));
+        await Load(_store.WriteFile("policies_20261012.csv", monday));
+        await Load(_store.WriteFile("policies_20261013.csv", CanonicalCsv.Policies(CanonicalCsv.Policy("P1", premium: "200.00"))));
+
+        var wednesday = await Load(_store.WriteFile("policies_20261014.csv", monday));
+
+        Assert.That(wednesday.Outcome, Is.EqualTo(LoadOutcome.Loaded), "same bytes, another extract");
+        Assert.That((await _store.Store.GetPoliciesAsync(new DateOnly(2026, 10, 14))).Single().Premium, Is.EqualTo(100.00m));
+    }
+
+    [Test]
+    public async Task Header_only_files_of_quiet_days_are_each_recorded_in_the_ledger()
+    {
+        await Load(_store.WriteFile("policies_20261017.csv", CanonicalCsv.Policies()));
+        await Load(_store.WriteFile("policies_20261018.csv", CanonicalCsv.Policies()));
+
+        var ledger = await _store.Store.GetLedgerAsync();
+
+        Assert.That(ledger.Select(l => (l.ExtractDate, l.Status, l.RowsRead)), Is.EqualTo(new[]
+        {
+            (new DateOnly(2026, 10, 17), IngestStatus.LOADED, 0L),
+            (new DateOnly(2026, 10, 18), IngestStatus.LOADED, 0L),
+        }));
+    }
+
+    [Test]
     public async Task A_corrected_file_with_the_same_name_replaces_the_rows_it_changes()
     {
         var file = _store.WriteFile("policies_20261015.csv", CanonicalCsv.Policies(CanonicalCsv.Policy("P1", premium: "3500.00"), CanonicalCsv.Policy("P2", premium: "4000.00")));
