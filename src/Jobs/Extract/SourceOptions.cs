@@ -22,6 +22,9 @@ public sealed class SourceOptions
 
     public SourceKind Kind { get; set; } = SourceKind.Csv;
 
+    /// <summary>A disabled source is kept as an example: not scanned, not expected by the freshness check.</summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>Which canonical table the source loads.</summary>
     public ExtractDataset Dataset { get; set; }
 

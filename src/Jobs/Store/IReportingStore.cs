@@ -35,6 +35,9 @@ public interface IReportingStore
 
     Task<IReadOnlyList<Policy>> GetPoliciesAsync(DateOnly asOf, PolicySelection? selection = null, CancellationToken cancellationToken = default);
 
+    /// <summary>As <see cref="GetPoliciesAsync"/>, with the ingest each version came from (reconciliation).</summary>
+    Task<IReadOnlyList<PolicyVersion>> GetPolicyVersionsAsync(DateOnly asOf, PolicySelection? selection = null, CancellationToken cancellationToken = default);
+
     /// <summary>Claims as of <paramref name="asOf"/>, optionally only those reported in a range.</summary>
     Task<IReadOnlyList<Claim>> GetClaimsAsync(DateOnly asOf, DateRange? reported = null, CancellationToken cancellationToken = default);
 

@@ -87,7 +87,10 @@ public abstract class SqlReportingStore : IReportingStore
             checked((int)r.Line), r.ColumnName, r.Reason, r.Value, r.Severity == "WARNING" ? IssueSeverity.Warning : IssueSeverity.Reject)).ToList();
     }
 
-    public async Task<IReadOnlyList<Policy>> GetPoliciesAsync(DateOnly asOf, PolicySelection? selection = null, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<Policy>> GetPoliciesAsync(DateOnly asOf, PolicySelection? selection = null, CancellationToken cancellationToken = default) =>
+        (await GetPolicyVersionsAsync(asOf, selection, cancellationToken)).Select(v => v.Policy).ToList();
+
+    public async Task<IReadOnlyList<PolicyVersion>> GetPolicyVersionsAsync(DateOnly asOf, PolicySelection? selection = null, CancellationToken cancellationToken = default)
     {
         selection ??= PolicySelection.All;
         var ranges = new List<(string Column, DateRange Range)>();
@@ -122,7 +125,7 @@ public abstract class SqlReportingStore : IReportingStore
         }
 
         var filter = terms.Count == 0 ? null : string.Join(" OR ", terms);
-        var sql = AsOfSql("policy_versions", ["insurer_code", "policy_no"], PolicyColumns, filter);
+        var sql = AsOfSql("policy_versions", ["insurer_code", "policy_no"], PolicyColumns + ", ingest_id", filter);
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -133,16 +136,16 @@ public abstract class SqlReportingStore : IReportingStore
             AddDate(command, "to" + n.ToString(CultureInfo.InvariantCulture), ranges[n].Range.To);
         }
 
-        var result = new List<Policy>();
+        var result = new List<PolicyVersion>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            result.Add(new Policy(
+            result.Add(new PolicyVersion(new Policy(
                 reader.GetString(0), reader.GetString(1), Enum.Parse<Coverage>(reader.GetString(2)), Enum.Parse<BusinessType>(reader.GetString(3)),
                 NullableText(reader, 4), NullableText(reader, 5), reader.GetString(6), NullableText(reader, 7), NullableText(reader, 8), NullableText(reader, 9),
                 reader.GetFieldValue<DateOnly>(10), reader.GetFieldValue<DateOnly>(11), reader.GetFieldValue<DateOnly>(12),
                 Yuan(reader.GetInt64(13)), Enum.Parse<PolicyStatus>(reader.GetString(14)),
-                reader.IsDBNull(15) ? null : reader.GetFieldValue<DateOnly>(15), Yuan(reader.GetInt64(16))));
+                reader.IsDBNull(15) ? null : reader.GetFieldValue<DateOnly>(15), Yuan(reader.GetInt64(16))), reader.GetInt64(17)));
         }
 
         return result;

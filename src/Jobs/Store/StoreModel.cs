@@ -66,3 +66,6 @@ public sealed record PolicySelection(
 {
     public static readonly PolicySelection All = new();
 }
+
+/// <summary>A policy as a run sees it, and the ingest (file) its version came from.</summary>
+public sealed record PolicyVersion(Policy Policy, long IngestId);

@@ -57,7 +57,7 @@ internal static class DemoCommand
             var results = new List<LoadResult>();
             await IngestCommand.WithProgressAsync(async report =>
             {
-                foreach (var source in host.Services.GetRequiredService<SourcesOptions>().Sources.Values.Where(s => s.Kind == SourceKind.Csv))
+                foreach (var source in host.Services.GetRequiredService<SourcesOptions>().Sources.Values.Where(s => s.Enabled && s.Kind == SourceKind.Csv))
                 {
                     results.AddRange(await loader.ScanAsync(source, paths.Resolve(source.Folder), new Progress<(string File, double Fraction)>(p => report(p.File, p.Fraction)), cancellationToken));
                 }
