@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Reporting.Jobs.Delivery;
 using Reporting.Jobs.Extract;
 using Reporting.Jobs.Metrics;
 using Reporting.Jobs.Reference;
@@ -34,6 +35,7 @@ public static class ReportingServiceExtensions
         services.AddReportingStore(configuration);
         services.AddSingleton<ExtractLoader>();
         services.AddReportingMetrics(configuration);
+        services.AddReportingDelivery(configuration);
         return services;
     }
 
