@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Reporting.Jobs.Domain;
 using Reporting.Jobs.Reference;
 using Reporting.Jobs.Store;
 
@@ -179,22 +181,37 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
 
         await using (load)
         {
+            // Two stages on two cores: decoding and validating on a worker thread, writing to the
+            // store on this one. Rows keep their order; a bounded channel keeps memory flat.
+            var channel = Channel.CreateBounded<ParsedRow[]>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var producer = Task.Run(() => ProduceAsync(rows, parser, channel.Writer, stop.Token), CancellationToken.None);
             try
             {
-                foreach (var row in rows)
+                while (await channel.Reader.WaitToReadAsync(cancellationToken))
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    tally.Read(row, parser, load);
-                    if ((tally.RowsRead & 0x3FFF) == 0)
+                    while (channel.Reader.TryRead(out var batch))
                     {
+                        foreach (var row in batch)
+                        {
+                            tally.Read(row, load);
+                        }
+
                         reportProgress?.Invoke();
                     }
                 }
+
+                await producer;
             }
             catch (ExtractFileException ex)
             {
                 await load.DisposeAsync();
                 return await FailAsync(source, header, tally, ex.Message, tally.Issues, cancellationToken);
+            }
+            finally
+            {
+                await stop.CancelAsync();
+                await producer.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
 
             reportProgress?.Invoke();
@@ -217,6 +234,36 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
         }
     }
 
+    /// <summary>Parses rows into batches; a file-level failure (undecodable bytes) completes the channel with it.</summary>
+    private static async Task ProduceAsync(IEnumerable<ExtractRow> rows, RowParser parser, ChannelWriter<ParsedRow[]> writer, CancellationToken cancellationToken)
+    {
+        const int BatchSize = 1024;
+        try
+        {
+            var batch = new List<ParsedRow>(BatchSize);
+            foreach (var row in rows)
+            {
+                batch.Add(ParsedRow.Parse(row, parser));
+                if (batch.Count == BatchSize)
+                {
+                    await writer.WriteAsync([.. batch], cancellationToken);
+                    batch.Clear();
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                await writer.WriteAsync([.. batch], cancellationToken);
+            }
+
+            writer.Complete();
+        }
+        catch (Exception ex) when (ex is ExtractFileException or OperationCanceledException)
+        {
+            writer.Complete(ex);
+        }
+    }
+
     private async Task<LoadResult> FailAsync(SourceOptions source, LoadHeader header, Tally tally, string error, IReadOnlyList<RowIssue> issues, CancellationToken cancellationToken)
     {
         // Nothing of a failed file is stored, so the ledger says 0 loaded; rows read, rejected and
@@ -225,6 +272,38 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
         var id = await store.RecordFailureAsync(header, counts, error, issues, cancellationToken);
         logger.LogWarning("{Source} {File}: failed as a whole, nothing loaded: {Error}", header.Source, header.FileName, error);
         return new LoadResult(source.Name, header.FileName, LoadOutcome.Failed, header.ExtractDate, id, counts, error, issues);
+    }
+
+    /// <summary>One row after validation: a record, or the reason it is rejected, or a totals line.</summary>
+    private readonly record struct ParsedRow(int Line, object? Record, RowIssue? Reject, bool IsTotals)
+    {
+        public static ParsedRow Parse(ExtractRow row, RowParser parser)
+        {
+            if (row.IsTotals)
+            {
+                return new ParsedRow(row.Line, null, null, true);
+            }
+
+            if (row.Problem is { } problem)
+            {
+                return new ParsedRow(row.Line, null, problem, false);
+            }
+
+            try
+            {
+                object record = parser.Dataset switch
+                {
+                    ExtractDataset.Policies => parser.ParsePolicy(row.Fields),
+                    ExtractDataset.Claims => parser.ParseClaim(row.Fields),
+                    _ => parser.ParseFollowUp(row.Fields),
+                };
+                return new ParsedRow(row.Line, record, null, false);
+            }
+            catch (RowRejectedException ex)
+            {
+                return new ParsedRow(row.Line, null, new RowIssue(row.Line, ex.Column, ex.Message, ex.Value), false);
+            }
+        }
     }
 
     /// <summary>Counts and issues of one file as its rows go by.</summary>
@@ -248,53 +327,37 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
 
         public IReadOnlyList<RowIssue> Issues => [.. _rejects, .. _skipped, .. Warnings()];
 
-        public void Read(ExtractRow row, RowParser parser, IExtractLoad load)
+        public void Read(ParsedRow row, IExtractLoad load)
         {
             RowsRead++;
-            if (row.IsTotals)
+            switch (row.Record)
             {
-                _skipped.Add(new RowIssue(row.Line, "*", "totals line (合计) skipped", null, IssueSeverity.Warning));
-                return;
-            }
-
-            if (row.Problem is { } problem)
-            {
-                Reject(problem);
-                return;
-            }
-
-            try
-            {
-                switch (parser.Dataset)
-                {
-                    case ExtractDataset.Policies:
-                        var policy = parser.ParsePolicy(row.Fields);
-                        Check("branch_code", policy.BranchCode, _branches, row.Line);
-                        Check("advisor_id", policy.AdvisorId, _advisors, row.Line);
-                        Check("insurer_code", policy.InsurerCode, _insurers, row.Line);
-                        _keys[(policy.InsurerCode, policy.PolicyNo)] = SqlFen(policy.Premium);
-                        load.Add(policy, row.Line);
-                        break;
-                    case ExtractDataset.Claims:
-                        var claim = parser.ParseClaim(row.Fields);
-                        Check("repair_branch_code", claim.RepairBranchCode, _branches, row.Line);
-                        Check("insurer_code", claim.InsurerCode, _insurers, row.Line);
-                        _keys[(claim.InsurerCode, claim.ClaimNo)] = 0;
-                        load.Add(claim, row.Line);
-                        break;
-                    default:
-                        var followUp = parser.ParseFollowUp(row.Fields);
-                        Check("branch_code", followUp.BranchCode, _branches, row.Line);
-                        Check("advisor_id", followUp.AdvisorId, _advisors, row.Line);
-                        Check("insurer_code", followUp.InsurerCode, _insurers, row.Line);
-                        _keys[("", followUp.FollowUpId)] = 0;
-                        load.Add(followUp, row.Line);
-                        break;
-                }
-            }
-            catch (RowRejectedException ex)
-            {
-                Reject(new RowIssue(row.Line, ex.Column, ex.Message, ex.Value));
+                case Policy policy:
+                    Check("branch_code", policy.BranchCode, _branches, row.Line);
+                    Check("advisor_id", policy.AdvisorId, _advisors, row.Line);
+                    Check("insurer_code", policy.InsurerCode, _insurers, row.Line);
+                    _keys[(policy.InsurerCode, policy.PolicyNo)] = SqlFen(policy.Premium);
+                    load.Add(policy, row.Line);
+                    break;
+                case Claim claim:
+                    Check("repair_branch_code", claim.RepairBranchCode, _branches, row.Line);
+                    Check("insurer_code", claim.InsurerCode, _insurers, row.Line);
+                    _keys[(claim.InsurerCode, claim.ClaimNo)] = 0;
+                    load.Add(claim, row.Line);
+                    break;
+                case FollowUp followUp:
+                    Check("branch_code", followUp.BranchCode, _branches, row.Line);
+                    Check("advisor_id", followUp.AdvisorId, _advisors, row.Line);
+                    Check("insurer_code", followUp.InsurerCode, _insurers, row.Line);
+                    _keys[("", followUp.FollowUpId)] = 0;
+                    load.Add(followUp, row.Line);
+                    break;
+                case null when row.IsTotals:
+                    _skipped.Add(new RowIssue(row.Line, "*", "totals line (合计) skipped", null, IssueSeverity.Warning));
+                    break;
+                default:
+                    Reject(row.Reject!);
+                    break;
             }
         }
 
