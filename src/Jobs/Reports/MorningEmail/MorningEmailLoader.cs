@@ -1,0 +1,38 @@
+// SPEC §2.5 what a run sees, §4 morning emails: the store reads behind one morning, each bounded by date.
+using Reporting.Jobs.Metrics;
+using Reporting.Jobs.Store;
+
+namespace Reporting.Jobs.Reports.MorningEmail;
+
+/// <summary>
+/// Reads what the morning emails of business date D need, as of D, never a whole table: the
+/// metrics input of month(D) (<see cref="MetricsInputQuery"/>), the cohorts and candidate renewals
+/// of <see cref="MorningEmailRanges.Months"/>, the follow-ups on the call list's policies, and the
+/// ingest ledger for the freshness footer.
+/// </summary>
+public static class MorningEmailLoader
+{
+    /// <summary>The business time zone when the context does not say otherwise (SPEC §1).</summary>
+    public const string DefaultBusinessZone = "Asia/Shanghai";
+
+    public static async Task<MorningEmailInput> LoadAsync(
+        ReportContext context, DateOnly businessDate, TimeZoneInfo businessZone, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(businessZone);
+        var store = context.Store;
+        var options = context.Metrics;
+        var month = BusinessMonth.Of(businessDate);
+        var metrics = MetricsCalculator.Calculate(await MetricsInputQuery.LoadAsync(store, businessDate, month, options, cancellationToken));
+
+        var ranges = MorningEmailRanges.For(businessDate, options);
+        var policies = await store.GetPoliciesAsync(
+            businessDate, new PolicySelection(Expiry: ranges.CohortExpiry, Effective: ranges.RenewalEffective), cancellationToken);
+        var renewals = ranges.Renewals(policies, businessDate, options);
+        var followUps = await store.GetFollowUpsAsync(businessDate, ranges.CallListExpiry, cancellationToken);
+        var freshness = await DataFreshness.ForAsync(store, context.Sources, businessDate, cancellationToken);
+
+        return new MorningEmailInput(
+            businessDate, metrics, renewals, followUps, freshness, context.Reference, options, context.Sources, businessZone, context.Banner);
+    }
+}
