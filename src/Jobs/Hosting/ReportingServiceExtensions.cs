@@ -36,6 +36,7 @@ public static class ReportingServiceExtensions
         services.AddSingleton<ExtractLoader>();
         services.AddReportingMetrics(configuration);
         services.AddReportingDelivery(configuration);
+        services.AddSingleton<Reports.ReportRunner>();
         return services;
     }
 

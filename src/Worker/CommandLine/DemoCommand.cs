@@ -2,9 +2,11 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using Reporting.Jobs.Delivery;
 using Reporting.Jobs.Demo;
 using Reporting.Jobs.Extract;
 using Reporting.Jobs.Hosting;
+using Reporting.Jobs.Reports;
 using Reporting.Jobs.Store;
 using Reporting.Worker.Hosting;
 
@@ -72,7 +74,30 @@ internal static class DemoCommand
 
             IngestCommand.Print(results.Where(r => r.Outcome is LoadOutcome.Failed or LoadOutcome.Waiting));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"store {paths.Resolve("reporting.db")} loaded in {clock.Elapsed.TotalSeconds:0.0} s; business date {businessDate:yyyy-MM-dd}"));
-            return results.Any(r => r.Outcome == LoadOutcome.Failed) ? 1 : 0;
+            if (results.Any(r => r.Outcome == LoadOutcome.Failed))
+            {
+                return 1;
+            }
+
+            // Every report, as the schedule would have produced it: the morning emails for the
+            // business date, and the monthly reports of the 1st (run for the month before's last day).
+            clock.Restart();
+            var runner = host.Services.GetRequiredService<ReportRunner>();
+            var transport = host.Services.GetRequiredService<IMailTransport>();
+            var monthEnd = new DateOnly(businessDate.Year, businessDate.Month, 1).AddDays(-1);
+            var outcomes = new[]
+            {
+                await runner.RunAsync(ReportJobs.Morning, businessDate, cancellationToken: cancellationToken),
+                await runner.RunAsync(ReportJobs.Commission, monthEnd, cancellationToken: cancellationToken),
+                await runner.RunAsync(ReportJobs.RenewalReview, monthEnd, cancellationToken: cancellationToken),
+            };
+            foreach (var outcome in outcomes)
+            {
+                RunCommand.Print(outcome, transport, dryRun: false);
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"reports produced in {clock.Elapsed.TotalSeconds:0.0} s: workbooks in {paths.Resolve("output")}, emails in {paths.Resolve("outbox")}"));
+            return outcomes.All(o => o.Succeeded) ? 0 : 1;
         });
         return command;
     }

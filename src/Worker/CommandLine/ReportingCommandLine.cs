@@ -11,6 +11,7 @@ public static class ReportingCommandLine
         root.Add(IngestCommand.Create());
         root.Add(DemoCommand.Create());
         root.Add(MetricsCommand.Create());
+        root.Add(RunCommand.Create());
         root.Add(ExplainCommand.Create());
         return root;
     }

@@ -1,0 +1,154 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Reporting.Jobs.Delivery;
+using Reporting.Jobs.Extract;
+using Reporting.Jobs.Hosting;
+using Reporting.Jobs.Metrics;
+using Reporting.Jobs.Reference;
+using Reporting.Jobs.Reports.CommissionWorkbook;
+using Reporting.Jobs.Reports.MorningEmail;
+using Reporting.Jobs.Reports.RenewalReview;
+using Reporting.Jobs.Store;
+
+namespace Reporting.Jobs.Reports;
+
+/// <summary>The report jobs ops and the scheduler run, by name.</summary>
+public static class ReportJobs
+{
+    public const string Morning = "morning";
+    public const string Commission = "commission";
+    public const string RenewalReview = "renewal-review";
+
+    public static readonly IReadOnlyList<string> All = [Morning, Commission, RenewalReview];
+}
+
+/// <summary>How one run differs from a plain scheduled run.</summary>
+/// <param name="DryRun">Render everything, write and send nothing; list what would go where.</param>
+/// <param name="Branch">Only this branch's messages (and no group message).</param>
+/// <param name="Banner">A notice shown on top of every email (the freshness gate's "data incomplete").</param>
+public sealed record RunOptions(bool DryRun = false, string? Branch = null, string? Banner = null);
+
+/// <summary>What a run produced: files written, messages sent (or that would be), alerts raised.</summary>
+public sealed record ReportOutcome(
+    string Job,
+    DateOnly BusinessDate,
+    IReadOnlyList<string> Files,
+    IReadOnlyList<OutgoingMessage> Messages,
+    IReadOnlyList<OutgoingMessage> Alerts,
+    string? Problem)
+{
+    public bool Succeeded => Problem is null;
+}
+
+/// <summary>
+/// Render → deliver for each report job of SPEC §4: builds the report for a business date, writes
+/// workbooks to the output folder (the finance share), and hands every message to the transport.
+/// A commission workbook whose reconciliation does not tie is written but not sent; ops get an
+/// alert instead.
+/// </summary>
+public sealed class ReportRunner(
+    IReportingStore store,
+    SourcesOptions sources,
+    ReferenceDataOptions reference,
+    IOptions<MetricsOptions> metrics,
+    DeliveryOptions delivery,
+    ReportingPaths paths,
+    BusinessCalendar calendar,
+    IMailTransport transport,
+    ILogger<ReportRunner> logger)
+{
+    public Task<ReportOutcome> RunAsync(string job, DateOnly businessDate, RunOptions? options = null, CancellationToken cancellationToken = default) => job switch
+    {
+        ReportJobs.Morning => RunMorningAsync(businessDate, options ?? new RunOptions(), cancellationToken),
+        ReportJobs.Commission => RunCommissionAsync(businessDate, options ?? new RunOptions(), cancellationToken),
+        ReportJobs.RenewalReview => RunRenewalReviewAsync(businessDate, options ?? new RunOptions(), cancellationToken),
+        _ => throw new ArgumentException($"unknown report job '{job}' (known: {string.Join(", ", ReportJobs.All)})", nameof(job)),
+    };
+
+    /// <summary>The morning emails for business date D: one per branch and the group's.</summary>
+    public async Task<ReportOutcome> RunMorningAsync(DateOnly businessDate, RunOptions options, CancellationToken cancellationToken)
+    {
+        var messages = await MorningReport.BuildAsync(Context(options), businessDate, calendar.Zone, cancellationToken);
+        return await DeliverAsync(ReportJobs.Morning, businessDate, [], Select(messages, options), options, cancellationToken);
+    }
+
+    /// <summary>
+    /// The commission workbook of the month D falls in, as known at D: on the 1st the scheduler runs
+    /// it for D = the last day of the month before, so finance gets the closed month.
+    /// </summary>
+    public async Task<ReportOutcome> RunCommissionAsync(DateOnly businessDate, RunOptions options, CancellationToken cancellationToken)
+    {
+        var month = BusinessMonth.Of(businessDate);
+        var output = await CommissionReport.BuildAsync(Context(options), businessDate, month, cancellationToken);
+        var file = await WriteAsync(output.FileName, output.Workbook, options, cancellationToken);
+        if (!output.Reconciliation.Ties)
+        {
+            var problem = $"commission workbook {output.FileName} does not reconcile: " + string.Join("; ", output.Reconciliation.Mismatches);
+            logger.LogError("{Problem}; not sent, ops alerted", problem);
+            var alert = Alert($"commission/{month}", $"【告警】手续费月报 {month} 对账不平，未发送", problem);
+            return await DeliverAsync(ReportJobs.Commission, businessDate, file, [], options, cancellationToken, [alert], problem);
+        }
+
+        return await DeliverAsync(ReportJobs.Commission, businessDate, file, Select([output.Email], options with { Branch = null }), options, cancellationToken);
+    }
+
+    /// <summary>The renewal review of the latest cohort that is final as of D.</summary>
+    public async Task<ReportOutcome> RunRenewalReviewAsync(DateOnly businessDate, RunOptions options, CancellationToken cancellationToken)
+    {
+        var output = await RenewalReviewReport.BuildAsync(Context(options), businessDate, cancellationToken);
+        var file = await WriteAsync(output.FileName, output.Workbook, options, cancellationToken);
+        return await DeliverAsync(ReportJobs.RenewalReview, businessDate, file, Select(output.Emails, options), options, cancellationToken);
+    }
+
+    /// <summary>An alert to ops: plain, escaped, no personal data.</summary>
+    public OutgoingMessage Alert(string key, string subject, string text) => new(
+        "alert/" + key,
+        delivery.OpsRecipients,
+        subject,
+        $"<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"></head><body style=\"font-family:sans-serif\"><p>{WebUtility.HtmlEncode(text)}</p></body></html>",
+        []);
+
+    /// <summary>
+    /// The messages of a run: all, or one branch's; with a banner, every subject says the data is
+    /// incomplete so nobody reads the figures as final from the inbox list.
+    /// </summary>
+    private static List<OutgoingMessage> Select(IReadOnlyList<OutgoingMessage> messages, RunOptions options) => messages
+        .Where(m => options.Branch is null || m.Key.EndsWith("/" + options.Branch, StringComparison.Ordinal))
+        .Select(m => options.Banner is null ? m : m with { Subject = "【数据不完整】" + m.Subject })
+        .ToList();
+
+    private ReportContext Context(RunOptions options) => new(store, sources, reference, metrics.Value, delivery, options.Banner);
+
+    private async Task<IReadOnlyList<string>> WriteAsync(string fileName, byte[] workbook, RunOptions options, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(paths.Resolve(delivery.OutputFolder), fileName);
+        if (!options.DryRun)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await File.WriteAllBytesAsync(path, workbook, cancellationToken);
+        }
+
+        return [path];
+    }
+
+    private async Task<ReportOutcome> DeliverAsync(
+        string job, DateOnly businessDate, IReadOnlyList<string> files, List<OutgoingMessage> messages, RunOptions options, CancellationToken cancellationToken,
+        IReadOnlyList<OutgoingMessage>? alerts = null, string? problem = null)
+    {
+        alerts ??= [];
+        if (!options.DryRun)
+        {
+            foreach (var message in messages.Concat(alerts))
+            {
+                await transport.SendAsync(message, cancellationToken);
+            }
+        }
+
+        logger.LogInformation(
+            "{Job} {BusinessDate}: {Messages} messages, {Files} files{DryRun}",
+            job, businessDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), messages.Count, files.Count, options.DryRun ? " (dry run)" : "");
+        return new ReportOutcome(job, businessDate, files, messages, alerts, problem);
+    }
+}
