@@ -432,21 +432,9 @@ public sealed class MetricsExplanation
         var ranking = filter.Branch is null && filter.Advisor is null
             ? result.Ranking
             : [.. result.Ranking.Where(r => advisors.Contains(r.AdvisorId))];
-        var bonuses = result.Ranking.ToDictionary(r => (r.AdvisorId, r.BonusBranch), r => r.Bonus);
-        var totals = lines
-            .GroupBy(l => (Advisor: l.AdvisorId, l.Branch))
-            .Where(g => g.Any(l => l.Kind != IncentiveLineKind.CancelledInIssueMonth))
-            .OrderBy(g => g.Key.Advisor, StringComparer.Ordinal)
-            .ThenBy(g => g.Key.Branch, StringComparer.Ordinal)
-            .Select(g =>
-            {
-                var incentive = g.Sum(l => l.Incentive);
-                var clawback = g.Sum(l => l.Clawback);
-                var bonus = bonuses.GetValueOrDefault((g.Key.Advisor, g.Key.Branch));
-                return Row(
-                    g.Key.Advisor, g.Key.Branch, Int(g.Count(l => l.Kind == IncentiveLineKind.Earning)), Money(incentive), Money(clawback), Money(bonus),
-                    Money(g.Sum(l => l.PromotionCost)), Money(incentive - clawback + bonus));
-            });
+        // The totals are the metrics rollup of the lines shown, so they equal the advisor rows.
+        var totals = AdvisorIncentive.Rollup(lines, result.Ranking).Select(r => Row(
+            r.Advisor, r.Branch, Int(r.Policies), Money(r.Incentive), Money(r.Clawback), Money(r.Bonus), Money(r.PromotionCost), Money(r.Net)));
         return
         [
             new ExplanationTable(

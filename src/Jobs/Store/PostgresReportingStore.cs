@@ -40,30 +40,17 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
             cancellationToken);
     }
 
-    public override async Task<IExtractLoad?> BeginLoadAsync(LoadHeader header, CancellationToken cancellationToken = default)
+    /// <summary>A transaction holding an advisory lock per source: two workers never load one source at once.</summary>
+    protected override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, string source, CancellationToken cancellationToken)
     {
-        var connection = (NpgsqlConnection)await OpenAsync(cancellationToken);
-        try
-        {
-            var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await connection.ExecuteAsync(new CommandDefinition(
-                "SELECT pg_advisory_xact_lock(hashtext(@source))", new { source = "ingest:" + header.Source }, transaction, cancellationToken: cancellationToken));
-            if (await FindLoadedAsync(connection, transaction, header, cancellationToken) is not null)
-            {
-                await transaction.DisposeAsync();
-                await connection.DisposeAsync();
-                return null;
-            }
-
-            var id = await InsertLedgerAsync(connection, transaction, header, IngestStatus.LOADED, cancellationToken);
-            return new Load(connection, transaction, id, header.ExtractDate);
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
+        var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "SELECT pg_advisory_xact_lock(hashtext(@source))", new { source = "ingest:" + source }, transaction, cancellationToken: cancellationToken));
+        return transaction;
     }
+
+    protected override IExtractLoad CreateLoad(DbConnection connection, DbTransaction transaction, long ingestId, DateOnly extractDate) =>
+        new Load((NpgsqlConnection)connection, (NpgsqlTransaction)transaction, ingestId, extractDate);
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 

@@ -46,7 +46,28 @@ public abstract class SqlReportingStore : IReportingStore
 
     public abstract Task MigrateAsync(CancellationToken cancellationToken = default);
 
-    public abstract Task<IExtractLoad?> BeginLoadAsync(LoadHeader header, CancellationToken cancellationToken = default);
+    public async Task<IExtractLoad?> BeginLoadAsync(LoadHeader header, CancellationToken cancellationToken = default)
+    {
+        var connection = await OpenAsync(cancellationToken);
+        try
+        {
+            var transaction = await BeginWriteAsync(connection, header.Source, cancellationToken);
+            if (await FindLoadedAsync(connection, transaction, header, cancellationToken) is not null)
+            {
+                await transaction.DisposeAsync();
+                await connection.DisposeAsync();
+                return null;
+            }
+
+            var id = await InsertLedgerAsync(connection, transaction, header, IngestStatus.LOADED, cancellationToken);
+            return CreateLoad(connection, transaction, id, header.ExtractDate);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
 
     public async Task<long> RecordFailureAsync(LoadHeader header, LoadCounts counts, string failure, IReadOnlyList<RowIssue> issues, CancellationToken cancellationToken = default)
     {
@@ -126,57 +147,25 @@ public abstract class SqlReportingStore : IReportingStore
 
         var filter = terms.Count == 0 ? null : string.Join(" OR ", terms);
         var sql = AsOfSql("policy_versions", ["insurer_code", "policy_no"], PolicyColumns + ", ingest_id", filter);
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        AddDate(command, "asOf", asOf);
-        for (var n = 0; n < ranges.Count; n++)
-        {
-            AddDate(command, "from" + n.ToString(CultureInfo.InvariantCulture), ranges[n].Range.From);
-            AddDate(command, "to" + n.ToString(CultureInfo.InvariantCulture), ranges[n].Range.To);
-        }
-
-        var result = new List<PolicyVersion>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            result.Add(new PolicyVersion(new Policy(
+        return await QueryAsync(sql, asOf, ranges.Select(r => r.Range), reader => new PolicyVersion(
+            new Policy(
                 reader.GetString(0), reader.GetString(1), Enum.Parse<Coverage>(reader.GetString(2)), Enum.Parse<BusinessType>(reader.GetString(3)),
                 NullableText(reader, 4), NullableText(reader, 5), reader.GetString(6), NullableText(reader, 7), NullableText(reader, 8), NullableText(reader, 9),
                 reader.GetFieldValue<DateOnly>(10), reader.GetFieldValue<DateOnly>(11), reader.GetFieldValue<DateOnly>(12),
                 Yuan(reader.GetInt64(13)), Enum.Parse<PolicyStatus>(reader.GetString(14)),
-                reader.IsDBNull(15) ? null : reader.GetFieldValue<DateOnly>(15), Yuan(reader.GetInt64(16))), reader.GetInt64(17)));
-        }
-
-        return result;
+                reader.IsDBNull(15) ? null : reader.GetFieldValue<DateOnly>(15), Yuan(reader.GetInt64(16))),
+            reader.GetInt64(17)), cancellationToken);
     }
 
     public async Task<IReadOnlyList<Claim>> GetClaimsAsync(DateOnly asOf, DateRange? reported = null, CancellationToken cancellationToken = default)
     {
         var filter = reported is null ? null : "(report_date >= @from0 AND report_date <= @to0)";
         var sql = AsOfSql("claim_versions", ["insurer_code", "claim_no"], ClaimColumns, filter);
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        AddDate(command, "asOf", asOf);
-        if (reported is { } r)
-        {
-            AddDate(command, "from0", r.From);
-            AddDate(command, "to0", r.To);
-        }
-
-        var result = new List<Claim>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            result.Add(new Claim(
-                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                reader.GetFieldValue<DateOnly>(4), reader.GetFieldValue<DateOnly>(5), NullableText(reader, 6),
-                reader.GetBoolean(7), Yuan(reader.GetInt64(8)), Yuan(reader.GetInt64(9)), Enum.Parse<ClaimStatus>(reader.GetString(10)),
-                reader.IsDBNull(11) ? null : reader.GetFieldValue<DateOnly>(11)));
-        }
-
-        return result;
+        return await QueryAsync(sql, asOf, reported is { } r ? [r] : [], reader => new Claim(
+            reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+            reader.GetFieldValue<DateOnly>(4), reader.GetFieldValue<DateOnly>(5), NullableText(reader, 6),
+            reader.GetBoolean(7), Yuan(reader.GetInt64(8)), Yuan(reader.GetInt64(9)), Enum.Parse<ClaimStatus>(reader.GetString(10)),
+            reader.IsDBNull(11) ? null : reader.GetFieldValue<DateOnly>(11)), cancellationToken);
     }
 
     public async Task<IReadOnlyList<FollowUp>> GetFollowUpsAsync(DateOnly asOf, DateRange? policyExpiry = null, CancellationToken cancellationToken = default)
@@ -188,30 +177,19 @@ public abstract class SqlReportingStore : IReportingStore
             : "EXISTS (SELECT 1 FROM policy_versions p WHERE p.insurer_code = followup_versions.insurer_code AND p.policy_no = followup_versions.policy_no " +
               "AND p.extract_date <= @asOf AND p.expiry_date >= @from0 AND p.expiry_date <= @to0)";
         var sql = AsOfSql("followup_versions", ["followup_id"], FollowUpColumns, filter);
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        AddDate(command, "asOf", asOf);
-        if (policyExpiry is { } r)
-        {
-            AddDate(command, "from0", r.From);
-            AddDate(command, "to0", r.To);
-        }
-
-        var result = new List<FollowUp>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            result.Add(new FollowUp(
-                reader.GetString(0), reader.GetString(1), reader.GetString(2), NullableText(reader, 3), NullableText(reader, 4),
-                reader.GetFieldValue<DateOnly>(5), Enum.Parse<ContactChannel>(reader.GetString(6)), Enum.Parse<FollowUpOutcome>(reader.GetString(7)),
-                reader.IsDBNull(8) ? null : Enum.Parse<LostReason>(reader.GetString(8)), NullableText(reader, 9)));
-        }
-
-        return result;
+        return await QueryAsync(sql, asOf, policyExpiry is { } r ? [r] : [], reader => new FollowUp(
+            reader.GetString(0), reader.GetString(1), reader.GetString(2), NullableText(reader, 3), NullableText(reader, 4),
+            reader.GetFieldValue<DateOnly>(5), Enum.Parse<ContactChannel>(reader.GetString(6)), Enum.Parse<FollowUpOutcome>(reader.GetString(7)),
+            reader.IsDBNull(8) ? null : Enum.Parse<LostReason>(reader.GetString(8)), NullableText(reader, 9)), cancellationToken);
     }
 
     protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>Begins the transaction a file loads in, holding whatever lock keeps two loads of a source apart.</summary>
+    protected abstract Task<DbTransaction> BeginWriteAsync(DbConnection connection, string source, CancellationToken cancellationToken);
+
+    /// <summary>The provider's bulk writer for one file, inside <paramref name="transaction"/>.</summary>
+    protected abstract IExtractLoad CreateLoad(DbConnection connection, DbTransaction transaction, long ingestId, DateOnly extractDate);
 
     protected static long Fen(decimal yuan) => checked((long)(yuan * 100m));
 
@@ -281,6 +259,31 @@ public abstract class SqlReportingStore : IReportingStore
     }
 
     protected abstract void AddDate(DbCommand command, string name, DateOnly value);
+
+    /// <summary>Runs an as-of read: <c>@asOf</c>, then <c>@fromN</c>/<c>@toN</c> for each range, one record per row.</summary>
+    private async Task<List<T>> QueryAsync<T>(string sql, DateOnly asOf, IEnumerable<DateRange> ranges, Func<DbDataReader, T> read, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        AddDate(command, "asOf", asOf);
+        var n = 0;
+        foreach (var range in ranges)
+        {
+            AddDate(command, "from" + n.ToString(CultureInfo.InvariantCulture), range.From);
+            AddDate(command, "to" + n.ToString(CultureInfo.InvariantCulture), range.To);
+            n++;
+        }
+
+        var result = new List<T>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(read(reader));
+        }
+
+        return result;
+    }
 
     private static string? NullableText(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 

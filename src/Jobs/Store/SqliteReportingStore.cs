@@ -42,28 +42,12 @@ public sealed class SqliteReportingStore : SqlReportingStore
         await MigrationRunner.ApplyAsync(connection, Provider, Time.GetUtcNow(), _ => Task.CompletedTask, cancellationToken);
     }
 
-    public override async Task<IExtractLoad?> BeginLoadAsync(LoadHeader header, CancellationToken cancellationToken = default)
-    {
-        var connection = (SqliteConnection)await OpenAsync(cancellationToken);
-        try
-        {
-            var transaction = connection.BeginTransaction(deferred: false);
-            if (await FindLoadedAsync(connection, transaction, header, cancellationToken) is not null)
-            {
-                transaction.Dispose();
-                await connection.DisposeAsync();
-                return null;
-            }
+    /// <summary><c>BEGIN IMMEDIATE</c>: the write lock now, so two loads never interleave.</summary>
+    protected override Task<DbTransaction> BeginWriteAsync(DbConnection connection, string source, CancellationToken cancellationToken) =>
+        Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
 
-            var id = await InsertLedgerAsync(connection, transaction, header, IngestStatus.LOADED, cancellationToken);
-            return new Load(connection, transaction, id, header.ExtractDate);
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
+    protected override IExtractLoad CreateLoad(DbConnection connection, DbTransaction transaction, long ingestId, DateOnly extractDate) =>
+        new Load((SqliteConnection)connection, (SqliteTransaction)transaction, ingestId, extractDate);
 
     protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
