@@ -37,6 +37,11 @@ public static class ReportingServiceExtensions
         services.AddReportingMetrics(configuration);
         services.AddReportingDelivery(configuration);
         services.AddSingleton<Reports.ReportRunner>();
+        var scheduling = configuration.GetSection(Scheduling.SchedulingOptions.SectionName).Get<Scheduling.SchedulingOptions>() ?? new Scheduling.SchedulingOptions();
+        services.AddSingleton(scheduling);
+        services.AddSingleton(sp => (Scheduling.IRunStore)sp.GetRequiredService<IReportingStore>());
+        services.AddSingleton<Delivery.Deliverer>();
+        services.AddSingleton<Scheduling.IJobExecutor, Scheduling.JobExecutor>();
         return services;
     }
 

@@ -43,10 +43,11 @@ public sealed record ReportOutcome(
 }
 
 /// <summary>
-/// Render → deliver for each report job of SPEC §4: builds the report for a business date, writes
-/// workbooks to the output folder (the finance share), and hands every message to the transport.
-/// A commission workbook whose reconciliation does not tie is written but not sent; ops get an
-/// alert instead.
+/// Render for each report job of SPEC §4: builds the report for a business date, writes workbooks
+/// to the output folder (the finance share), and returns the messages to deliver (the
+/// <see cref="Scheduling.IJobExecutor"/> sends them through the delivery log). A commission
+/// workbook whose reconciliation does not tie is written but its email is not returned; an alert
+/// to ops is, instead.
 /// </summary>
 public sealed class ReportRunner(
     IReportingStore store,
@@ -56,7 +57,6 @@ public sealed class ReportRunner(
     DeliveryOptions delivery,
     ReportingPaths paths,
     BusinessCalendar calendar,
-    IMailTransport transport,
     ILogger<ReportRunner> logger)
 {
     public Task<ReportOutcome> RunAsync(string job, DateOnly businessDate, RunOptions? options = null, CancellationToken cancellationToken = default) => job switch
@@ -71,7 +71,7 @@ public sealed class ReportRunner(
     public async Task<ReportOutcome> RunMorningAsync(DateOnly businessDate, RunOptions options, CancellationToken cancellationToken)
     {
         var messages = await MorningReport.BuildAsync(Context(options), businessDate, calendar.Zone, cancellationToken);
-        return await DeliverAsync(ReportJobs.Morning, businessDate, [], Select(messages, options), options, cancellationToken);
+        return Outcome(ReportJobs.Morning, businessDate, [], Select(messages, options), options);
     }
 
     /// <summary>
@@ -88,10 +88,10 @@ public sealed class ReportRunner(
             var problem = $"commission workbook {output.FileName} does not reconcile: " + string.Join("; ", output.Reconciliation.Mismatches);
             logger.LogError("{Problem}; not sent, ops alerted", problem);
             var alert = Alert($"commission/{month}", $"【告警】手续费月报 {month} 对账不平，未发送", problem);
-            return await DeliverAsync(ReportJobs.Commission, businessDate, file, [], options, cancellationToken, [alert], problem);
+            return Outcome(ReportJobs.Commission, businessDate, file, [], options, [alert], problem);
         }
 
-        return await DeliverAsync(ReportJobs.Commission, businessDate, file, Select([output.Email], options with { Branch = null }), options, cancellationToken);
+        return Outcome(ReportJobs.Commission, businessDate, file, Select([output.Email], options with { Branch = null }), options);
     }
 
     /// <summary>The renewal review of the latest cohort that is final as of D.</summary>
@@ -99,7 +99,7 @@ public sealed class ReportRunner(
     {
         var output = await RenewalReviewReport.BuildAsync(Context(options), businessDate, cancellationToken);
         var file = await WriteAsync(output.FileName, output.Workbook, options, cancellationToken);
-        return await DeliverAsync(ReportJobs.RenewalReview, businessDate, file, Select(output.Emails, options), options, cancellationToken);
+        return Outcome(ReportJobs.RenewalReview, businessDate, file, Select(output.Emails, options), options);
     }
 
     /// <summary>An alert to ops: plain, escaped, no personal data.</summary>
@@ -133,22 +133,13 @@ public sealed class ReportRunner(
         return [path];
     }
 
-    private async Task<ReportOutcome> DeliverAsync(
-        string job, DateOnly businessDate, IReadOnlyList<string> files, List<OutgoingMessage> messages, RunOptions options, CancellationToken cancellationToken,
+    private ReportOutcome Outcome(
+        string job, DateOnly businessDate, IReadOnlyList<string> files, List<OutgoingMessage> messages, RunOptions options,
         IReadOnlyList<OutgoingMessage>? alerts = null, string? problem = null)
     {
-        alerts ??= [];
-        if (!options.DryRun)
-        {
-            foreach (var message in messages.Concat(alerts))
-            {
-                await transport.SendAsync(message, cancellationToken);
-            }
-        }
-
         logger.LogInformation(
             "{Job} {BusinessDate}: {Messages} messages, {Files} files{DryRun}",
             job, businessDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), messages.Count, files.Count, options.DryRun ? " (dry run)" : "");
-        return new ReportOutcome(job, businessDate, files, messages, alerts, problem);
+        return new ReportOutcome(job, businessDate, files, messages, alerts ?? [], problem);
     }
 }

@@ -10,7 +10,7 @@ namespace Reporting.Jobs.Store;
 /// What both providers share: the ledger, the issues and the as-of reads are plain SQL that
 /// SQLite and PostgreSQL both run. Only connections, locking and bulk loading differ.
 /// </summary>
-public abstract class SqlReportingStore : IReportingStore
+public abstract partial class SqlReportingStore : IReportingStore
 {
     /// <summary>Rejects and warnings stored per file; the ledger always has the full counts.</summary>
     public const int MaxStoredIssues = 10_000;

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
-using Reporting.Jobs.Delivery;
 using Reporting.Jobs.Demo;
 using Reporting.Jobs.Extract;
 using Reporting.Jobs.Hosting;
@@ -82,22 +81,15 @@ internal static class DemoCommand
             // Every report, as the schedule would have produced it: the morning emails for the
             // business date, and the monthly reports of the 1st (run for the month before's last day).
             clock.Restart();
-            var runner = host.Services.GetRequiredService<ReportRunner>();
-            var transport = host.Services.GetRequiredService<IMailTransport>();
             var monthEnd = new DateOnly(businessDate.Year, businessDate.Month, 1).AddDays(-1);
-            var outcomes = new[]
+            var runs = new List<Jobs.Scheduling.JobRun>
             {
-                await runner.RunAsync(ReportJobs.Morning, businessDate, cancellationToken: cancellationToken),
-                await runner.RunAsync(ReportJobs.Commission, monthEnd, cancellationToken: cancellationToken),
-                await runner.RunAsync(ReportJobs.RenewalReview, monthEnd, cancellationToken: cancellationToken),
+                await RunCommand.ExecuteAsync(host.Services, ReportJobs.Morning, businessDate, Jobs.Scheduling.RunTrigger.Manual, null, false, false, cancellationToken),
+                await RunCommand.ExecuteAsync(host.Services, ReportJobs.Commission, monthEnd, Jobs.Scheduling.RunTrigger.Manual, null, false, false, cancellationToken),
+                await RunCommand.ExecuteAsync(host.Services, ReportJobs.RenewalReview, monthEnd, Jobs.Scheduling.RunTrigger.Manual, null, false, false, cancellationToken),
             };
-            foreach (var outcome in outcomes)
-            {
-                RunCommand.Print(outcome, transport, dryRun: false);
-            }
-
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"reports produced in {clock.Elapsed.TotalSeconds:0.0} s: workbooks in {paths.Resolve("output")}, emails in {paths.Resolve("outbox")}"));
-            return outcomes.All(o => o.Succeeded) ? 0 : 1;
+            return runs.All(r => r.Status is Jobs.Scheduling.RunStatus.Succeeded) ? 0 : 1;
         });
         return command;
     }

@@ -12,6 +12,8 @@ public static class ReportingCommandLine
         root.Add(DemoCommand.Create());
         root.Add(MetricsCommand.Create());
         root.Add(RunCommand.Create());
+        root.Add(RunCommand.CreateBackfill());
+        root.Add(HistoryCommand.Create());
         root.Add(ExplainCommand.Create());
         return root;
     }

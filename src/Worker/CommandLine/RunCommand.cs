@@ -1,60 +1,96 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
-using Reporting.Jobs.Delivery;
 using Reporting.Jobs.Hosting;
-using Reporting.Jobs.Reports;
-using Reporting.Jobs.Store;
+using Reporting.Jobs.Scheduling;
 using Reporting.Worker.Hosting;
 
 namespace Reporting.Worker.CommandLine;
 
-/// <summary><c>run JOB --date D</c>: run one report job for one business date, now.</summary>
+/// <summary><c>run JOB --date D</c> and <c>backfill JOB --from D1 --to D2</c>: run a job now, through the same executor as the schedule.</summary>
 internal static class RunCommand
 {
     public static Command Create()
     {
-        var job = new Argument<string>("JOB") { Description = "morning, commission or renewal-review" };
-        job.AcceptOnlyFromAmong([.. ReportJobs.All]);
+        var job = JobArgument();
         var date = CommandLineParsing.DateOption("--date", "Business date of the run; default yesterday in business time");
-        var branch = new Option<string?>("--branch") { Description = "Only this branch's messages" };
-        var dryRun = new Option<bool>("--dry-run") { Description = "Render everything, write and send nothing; list what would be produced and who would receive it" };
-        var command = new Command("run", "Run one report job for one business date")
+        var (branch, dryRun, resend) = RunOptions();
+        var command = new Command("run", "Run one job for one business date: ingest, morning, commission or renewal-review")
         {
-            job, date, branch, dryRun,
+            job, date, branch, dryRun, resend,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var host = ReportingHost.Build();
-            var services = host.Services;
-            await services.GetRequiredService<IReportingStore>().MigrateAsync(cancellationToken);
-            var businessDate = parse.GetValue(date) ?? services.GetRequiredService<BusinessCalendar>().Yesterday;
-            var options = new RunOptions(parse.GetValue(dryRun), parse.GetValue(branch));
-            var outcome = await services.GetRequiredService<ReportRunner>().RunAsync(parse.GetRequiredValue(job), businessDate, options, cancellationToken);
-            Print(outcome, services.GetRequiredService<IMailTransport>(), options.DryRun);
-            return outcome.Succeeded ? 0 : 1;
+            var businessDate = parse.GetValue(date) ?? host.Services.GetRequiredService<BusinessCalendar>().Yesterday;
+            var run = await ExecuteAsync(host.Services, parse.GetRequiredValue(job), businessDate, RunTrigger.Manual, parse.GetValue(branch), parse.GetValue(dryRun), parse.GetValue(resend), cancellationToken);
+            return run.Status is RunStatus.Failed ? 1 : 0;
         });
         return command;
     }
 
-    public static void Print(ReportOutcome outcome, IMailTransport transport, bool dryRun)
+    public static Command CreateBackfill()
     {
-        var verb = dryRun ? "would write" : "wrote";
-        foreach (var file in outcome.Files)
+        var job = JobArgument();
+        var from = CommandLineParsing.DateOption("--from", "First business date");
+        var to = CommandLineParsing.DateOption("--to", "Last business date");
+        from.Required = true;
+        to.Required = true;
+        var (branch, dryRun, resend) = RunOptions();
+        var command = new Command("backfill", "Run one job for every business date of a range, oldest first")
         {
-            Console.WriteLine($"{outcome.Job} {outcome.BusinessDate:yyyy-MM-dd}: {verb} {file}");
+            job, from, to, branch, dryRun, resend,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var host = ReportingHost.Build();
+            var failed = 0;
+            for (var day = parse.GetValue(from)!.Value; day <= parse.GetValue(to)!.Value; day = day.AddDays(1))
+            {
+                var run = await ExecuteAsync(host.Services, parse.GetRequiredValue(job), day, RunTrigger.Backfill, parse.GetValue(branch), parse.GetValue(dryRun), parse.GetValue(resend), cancellationToken);
+                failed += run.Status is RunStatus.Failed ? 1 : 0;
+            }
+
+            return failed == 0 ? 0 : 1;
+        });
+        return command;
+    }
+
+    public static async Task<JobRun> ExecuteAsync(
+        IServiceProvider services, string job, DateOnly businessDate, RunTrigger trigger, string? branch, bool dryRun, bool resend, CancellationToken cancellationToken)
+    {
+        var run = await services.GetRequiredService<IJobExecutor>().ExecuteAsync(
+            new JobRequest(job, businessDate, trigger, new Jobs.Reports.RunOptions(dryRun, branch), resend), cancellationToken);
+        Print(run, dryRun);
+        return run;
+    }
+
+    public static void Print(JobRun run, bool dryRun)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{run.Job} {run.BusinessDate:yyyy-MM-dd}: run #{run.RunId} {run.Status}{(dryRun ? " (dry run: nothing written or sent)" : "")}, {run.Rows} {(run.Job == JobExecutor.Ingest ? "rows loaded" : dryRun ? "messages rendered" : "messages sent")}"));
+        if (run.Outputs is not null)
+        {
+            Console.WriteLine("  outputs: " + run.Outputs);
         }
 
-        var send = dryRun ? "would send" : "sent";
-        foreach (var message in outcome.Messages.Concat(outcome.Alerts))
+        if (run.Error is not null)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{outcome.Job} {outcome.BusinessDate:yyyy-MM-dd}: {send} {message.Key} to {string.Join(", ", message.To)} via {transport.Describe()}: {message.Subject}"));
-        }
-
-        if (outcome.Problem is not null)
-        {
-            Console.Error.WriteLine($"{outcome.Job} {outcome.BusinessDate:yyyy-MM-dd}: {outcome.Problem}");
+            Console.Error.WriteLine("  error: " + run.Error);
         }
     }
+
+    private static Argument<string> JobArgument()
+    {
+        var job = new Argument<string>("JOB") { Description = "ingest, morning, commission or renewal-review" };
+        job.AcceptOnlyFromAmong([.. JobExecutor.Jobs]);
+        return job;
+    }
+
+    private static (Option<string?> Branch, Option<bool> DryRun, Option<bool> Resend) RunOptions() =>
+    (
+        new Option<string?>("--branch") { Description = "Only this branch's messages" },
+        new Option<bool>("--dry-run") { Description = "Render everything, write and send nothing; list what would be produced and who would receive it" },
+        new Option<bool>("--resend") { Description = "Send again to recipients who already received this job and date's messages" }
+    );
 }

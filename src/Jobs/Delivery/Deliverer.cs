@@ -1,0 +1,78 @@
+using System.Net.Mail;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+using Reporting.Jobs.Scheduling;
+
+namespace Reporting.Jobs.Delivery;
+
+/// <summary>What one delivery pass did.</summary>
+public sealed record DeliverySummary(int Sent, int AlreadySent, int Failed, IReadOnlyList<string> Errors);
+
+/// <summary>
+/// Sends each message to each of its recipients separately, through the per-recipient delivery
+/// log: a recipient who already has (message, recipient) is skipped unless resending; a failure is
+/// retried with exponential backoff, then logged FAILED so that the next run sends it — once.
+/// </summary>
+public sealed class Deliverer(IMailTransport transport, IRunStore runs, SchedulingOptions options, TimeProvider time, ILogger<Deliverer> logger)
+{
+    private readonly ResiliencePipeline _retry = new ResiliencePipelineBuilder { TimeProvider = time }
+        .AddRetry(new RetryStrategyOptions
+        {
+            MaxRetryAttempts = Math.Max(0, options.Retry.Attempts - 1),
+            Delay = options.Retry.FirstDelay,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = false,
+            ShouldHandle = new PredicateBuilder().Handle<SmtpException>().Handle<IOException>().Handle<SocketException>(),
+        })
+        .Build();
+
+    public async Task<DeliverySummary> DeliverAsync(
+        string job, DateOnly businessDate, long? runId, IEnumerable<OutgoingMessage> messages, bool resend, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        int sent = 0, already = 0, failed = 0;
+        var errors = new List<string>();
+        foreach (var message in messages)
+        {
+            foreach (var recipient in message.To.Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                var previous = await runs.GetDeliveryAsync(message.Key, recipient, cancellationToken);
+                if (previous?.Status == DeliveryStatus.SENT && !resend)
+                {
+                    already++;
+                    continue;
+                }
+
+                var attempts = previous?.Attempts ?? 0;
+                var single = message with { Key = message.Key + "/" + recipient, To = [recipient] };
+                try
+                {
+                    await _retry.ExecuteAsync(
+                        async token =>
+                        {
+                            attempts++;
+                            await transport.SendAsync(single, token);
+                        },
+                        cancellationToken);
+                    await runs.RecordDeliveryAsync(
+                        new DeliveryRecord(message.Key, recipient, job, businessDate, message.Subject, DeliveryStatus.SENT, attempts, time.GetUtcNow(), time.GetUtcNow(), runId, null),
+                        cancellationToken);
+                    sent++;
+                }
+                catch (Exception ex) when (ex is SmtpException or IOException or SocketException or InvalidOperationException)
+                {
+                    failed++;
+                    errors.Add($"{message.Key} to {recipient}: {ex.Message}");
+                    logger.LogWarning("{Key}: delivery to one recipient failed after {Attempts} attempts: {Error}", message.Key, attempts, ex.Message);
+                    await runs.RecordDeliveryAsync(
+                        new DeliveryRecord(message.Key, recipient, job, businessDate, message.Subject, DeliveryStatus.FAILED, attempts, time.GetUtcNow(), null, runId, ex.Message),
+                        cancellationToken);
+                }
+            }
+        }
+
+        return new DeliverySummary(sent, already, failed, errors);
+    }
+}
