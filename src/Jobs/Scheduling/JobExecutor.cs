@@ -79,7 +79,11 @@ public sealed class JobExecutor(
             }
             else
             {
-                results.AddRange(await loader.ScanAsync(source, paths.Resolve(source.Folder), null, cancellationToken));
+                // A drop folder nobody has written to yet is an empty drop, not a failure; the
+                // freshness gate reports the missing extract.
+                var folder = paths.Resolve(source.Folder);
+                Directory.CreateDirectory(folder);
+                results.AddRange(await loader.ScanAsync(source, folder, null, cancellationToken));
             }
         }
 

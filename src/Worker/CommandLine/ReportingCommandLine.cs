@@ -15,6 +15,8 @@ public static class ReportingCommandLine
         root.Add(RunCommand.CreateBackfill());
         root.Add(HistoryCommand.Create());
         root.Add(ExplainCommand.Create());
+        root.Add(ServeCommand.Create());
+        root.Add(JobsCommand.Create());
         return root;
     }
 }

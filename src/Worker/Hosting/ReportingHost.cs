@@ -17,7 +17,9 @@ public static class ReportingHost
     /// <param name="home">The folder holding <c>config/</c>; found automatically when null.</param>
     /// <param name="interactive">A command-line run: the command prints its own results, so the
     /// log shows warnings and errors only unless <c>Logging:LogLevel:Reporting</c> says otherwise.</param>
-    public static IHost Build(IReadOnlyDictionary<string, string?>? overrides = null, string? home = null, bool interactive = true)
+    /// <param name="configure">Further registrations before the host is built (the scheduler of <c>serve</c>).</param>
+    public static IHost Build(
+        IReadOnlyDictionary<string, string?>? overrides = null, string? home = null, bool interactive = true, Action<HostApplicationBuilder>? configure = null)
     {
         home = ReportingPaths.FindHome(home ?? Environment.GetEnvironmentVariable("REPORTING_HOME"));
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = home });
@@ -43,6 +45,7 @@ public static class ReportingHost
         }
 
         builder.AddReporting(home);
+        configure?.Invoke(builder);
         return builder.Build();
     }
 

@@ -1,0 +1,111 @@
+using Npgsql;
+using Reporting.Testing.Stores;
+
+namespace Reporting.IntegrationTests.Scheduling;
+
+/// <summary>
+/// SPEC §5 with real worker processes running <c>serve</c>: a PostgreSQL cluster runs each fire
+/// once; a worker down over a fire time runs it once when it comes back. The ingest job fires every
+/// few seconds instead of its morning schedule.
+/// </summary>
+[NonParallelizable]
+public sealed class ScheduledWorkerTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(25);
+
+    private readonly List<WorkerProcess> _workers = [];
+    private TestStore? _store;
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        foreach (var worker in _workers)
+        {
+            worker.Dispose();
+        }
+
+        _workers.Clear();
+        if (_store is not null)
+        {
+            await _store.DisposeAsync();
+            _store = null;
+        }
+    }
+
+    [Test]
+    public async Task Two_workers_on_one_PostgreSQL_store_run_each_fire_once()
+    {
+        _store = await TestStore.CreateAsync("postgres");
+        var environment = Environment("postgres", _store.ConnectionString, _store.Folder, cron: "*/3 * * * * ?");
+        var first = Start("worker-a", environment);
+        var second = Start("worker-b", environment);
+
+        // Three fires each side of both workers being up: enough that both compete for the same trigger.
+        await first.WaitUntilAsync(() => first.Fires.Concat(second.Fires).Distinct().Count() >= 5, Patience, "five scheduled fires");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        Assert.That(first.HasExited || second.HasExited, Is.False, "both workers were up throughout");
+        Assert.That(await PostgresScalarAsync(_store.ConnectionString, "SELECT count(*) FROM qrtz_scheduler_state"), Is.EqualTo(2),
+            "both workers checked in to the cluster as different instances");
+        var fires = first.Fires.Concat(second.Fires).ToList();
+        TestContext.Progress.WriteLine($"worker-a ran {first.Fires.Count} fires, worker-b {second.Fires.Count}");
+        Assert.That(fires, Is.Unique, "no scheduled fire ran on both workers");
+        Assert.That(await PostgresScalarAsync(_store.ConnectionString, "SELECT count(*) FROM job_runs WHERE job = 'ingest'"), Is.EqualTo(fires.Count),
+            "one run history line per fire: the executor was called once per fire, by one worker");
+    }
+
+    [Test]
+    public async Task A_worker_stopped_over_a_fire_time_runs_the_missed_fire_once_on_restart()
+    {
+        _store = await TestStore.CreateAsync("sqlite");
+        var environment = Environment("sqlite", _store.ConnectionString, _store.Folder, cron: "*/4 * * * * ?");
+
+        var before = Start("worker", environment);
+        await before.WaitUntilAsync(() => before.Fires.Count >= 1, Patience, "a first scheduled fire");
+        var lastBefore = before.Fires[^1];
+        before.Dispose();
+
+        // Down over at least one fire time, and longer than the misfire threshold past it.
+        var missed = lastBefore.AddSeconds(4);
+        var downUntil = missed.AddSeconds(3);
+        var wait = downUntil - TimeProvider.System.GetUtcNow();
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait);
+        }
+
+        var after = Start("worker-restarted", environment);
+        await after.WaitUntilAsync(() => after.Fires.Any(f => f > missed), Patience, "a fire after the missed one");
+        var cronTimesMissed = Enumerable.Range(1, 100).Select(n => lastBefore.AddSeconds(4 * n)).TakeWhile(t => t < after.Fires[0]).ToList();
+
+        Assert.That(after.Fires[0], Is.EqualTo(missed), "the first fire after the restart is the missed one, run late");
+        Assert.That(after.Fires.Count(f => f < downUntil), Is.EqualTo(1),
+            $"the fires missed while down ({string.Join(", ", cronTimesMissed.Select(t => t.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)))}) run once, not each");
+        Assert.That(after.Fires, Is.Unique);
+    }
+
+    private WorkerProcess Start(string name, IReadOnlyDictionary<string, string> environment)
+    {
+        var worker = WorkerProcess.Serve(name, environment);
+        _workers.Add(worker);
+        return worker;
+    }
+
+    private static Dictionary<string, string> Environment(string provider, string connectionString, string folder, string cron) => new()
+    {
+        ["Store__Provider"] = provider,
+        ["Store__ConnectionString"] = connectionString,
+        ["Data__Folder"] = folder,
+        ["Schedule__Jobs__0__Name"] = "ingest",
+        ["Schedule__Jobs__0__Cron"] = cron,
+        ["Schedule__MisfireThreshold"] = "00:00:01",
+    };
+
+    private static async Task<long> PostgresScalarAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
