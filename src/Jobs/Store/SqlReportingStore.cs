@@ -41,7 +41,7 @@ public abstract partial class SqlReportingStore : IReportingStore
 
     protected TimeProvider Time { get; }
 
-    /// <summary>How this provider orders file names: byte order, as on disk listings.</summary>
+    /// <summary>How this provider orders file names and keys: byte order, the same on both providers.</summary>
     protected abstract string FileNameOrder { get; }
 
     public abstract Task MigrateAsync(CancellationToken cancellationToken = default);
@@ -140,9 +140,11 @@ public abstract partial class SqlReportingStore : IReportingStore
         {
             ranges.Add(("report_date", claimed));
             var n = ranges.Count - 1;
+            // A semi-join through the claims reported in the range (a small set, by the report_date
+            // index), not a correlated probe per policy row.
             terms.Add(
-                "EXISTS (SELECT 1 FROM claim_versions c WHERE c.insurer_code = policy_versions.insurer_code AND c.policy_no = policy_versions.policy_no " +
-                $"AND c.extract_date <= @asOf AND c.report_date >= @from{n} AND c.report_date <= @to{n})");
+                "(insurer_code, policy_no) IN (SELECT c.insurer_code, c.policy_no FROM claim_versions c " +
+                $"WHERE c.extract_date <= @asOf AND c.report_date >= @from{n} AND c.report_date <= @to{n})");
         }
 
         var filter = terms.Count == 0 ? null : string.Join(" OR ", terms);
@@ -290,22 +292,24 @@ public abstract partial class SqlReportingStore : IReportingStore
     /// <summary>
     /// The latest version of each key among extracts dated on or before <c>@asOf</c>: by extract
     /// date, then file name, then load order (a corrected file reloaded under the same name wins).
-    /// A filter is applied twice: to find candidate keys cheaply through an index, then to the
-    /// latest version, which is the one that counts.
+    /// A row is returned when it matches the filter and no later version of its key exists, so a
+    /// key whose latest version falls outside the filter is left out even if an older one matched.
+    /// The "no later version" probe walks the primary key of that one key: most keys have one or
+    /// two versions, so this costs an index lookup per candidate row. Rows come in key order
+    /// (byte order), so every read is deterministic.
     /// </summary>
     private string AsOfSql(string table, string[] key, string columns, string? filter)
     {
-        var partition = string.Join(", ", key.Select(k => "v." + k));
-        var keyJoin = string.Join(" AND ", key.Select(k => $"k.{k} = v.{k}"));
-        var keys = filter is null
-            ? ""
-            : $"keys AS (SELECT DISTINCT {string.Join(", ", key)} FROM {table} WHERE extract_date <= @asOf AND ({filter})), ";
-        var join = filter is null ? "" : $"JOIN keys k ON {keyJoin} ";
+        var selected = string.Join(", ", columns.Split(", ").Select(c => $"{table}.{c}"));
+        var sameKey = string.Join(" AND ", key.Select(k => $"w.{k} = {table}.{k}"));
         return
-            $"WITH {keys}ranked AS (SELECT v.*, ROW_NUMBER() OVER (PARTITION BY {partition} " +
-            $"ORDER BY v.extract_date DESC, l.file_name {FileNameOrder} DESC, v.ingest_id DESC) AS version_rank " +
-            $"FROM {table} v {join}JOIN ingest_ledger l ON l.ingest_id = v.ingest_id WHERE v.extract_date <= @asOf) " +
-            $"SELECT {columns} FROM ranked {(filter is null ? "" : $"AS {table} ")}WHERE version_rank = 1{(filter is null ? "" : $" AND ({filter})")}";
+            $"SELECT {selected} FROM {table} AS {table} JOIN ingest_ledger l ON l.ingest_id = {table}.ingest_id " +
+            $"WHERE {table}.extract_date <= @asOf{(filter is null ? "" : $" AND ({filter})")} " +
+            $"AND NOT EXISTS (SELECT 1 FROM {table} w JOIN ingest_ledger lw ON lw.ingest_id = w.ingest_id " +
+            $"WHERE {sameKey} AND w.extract_date <= @asOf AND (w.extract_date > {table}.extract_date " +
+            $"OR (w.extract_date = {table}.extract_date AND (lw.file_name {FileNameOrder} > l.file_name {FileNameOrder} " +
+            $"OR (lw.file_name = l.file_name AND w.ingest_id > {table}.ingest_id))))) " +
+            $"ORDER BY {string.Join(", ", key.Select(k => $"{table}.{k} {FileNameOrder}"))}";
     }
 
     private sealed class LedgerRow
