@@ -55,6 +55,40 @@ public sealed class ScheduledWorkerTests
     }
 
     [Test]
+    public async Task Two_workers_on_one_PostgreSQL_store_send_each_morning_email_once()
+    {
+        _store = await TestStore.CreateAsync("postgres");
+        // A demo book through yesterday in business time: the date every morning fire reports.
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        var yesterday = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(TimeProvider.System.GetUtcNow(), zone).DateTime).AddDays(-1);
+        Reporting.Jobs.Demo.DemoDataGenerator.Generate(_store.Folder, new Reporting.Jobs.Demo.DemoDataOptions { BusinessDate = yesterday, PoliciesPerYear = 600 });
+        var loader = _store.Loader(TestStore.ConfiguredReference());
+        foreach (var source in TestStore.ConfiguredSources().Sources.Values.Where(s => s.Enabled))
+        {
+            await loader.ScanAsync(source, Path.Combine(_store.Folder, source.Folder));
+        }
+
+        var environment = Environment("postgres", _store.ConnectionString, _store.Folder, cron: "*/3 * * * * ?", job: "morning");
+        var first = Start("worker-a", environment);
+        var second = Start("worker-b", environment);
+        await first.WaitUntilAsync(() => first.Fires.Concat(second.Fires).Distinct().Count() >= 3, Patience, "three scheduled fires");
+        await first.WaitUntilAsync(
+            () => PostgresScalarAsync(_store.ConnectionString, "SELECT count(*) FROM job_runs WHERE job = 'morning' AND status = 'Running'").GetAwaiter().GetResult() == 0,
+            Patience,
+            "the runs to finish");
+
+        var statuses = await PostgresScalarAsync(_store.ConnectionString, "SELECT count(*) FROM job_runs WHERE job = 'morning' AND status = 'Succeeded'");
+        var skipped = await PostgresScalarAsync(_store.ConnectionString, "SELECT count(*) FROM job_runs WHERE job = 'morning' AND status = 'Skipped'");
+        var deliveries = await PostgresScalarAsync(_store.ConnectionString, "SELECT count(*) FROM deliveries WHERE job = 'morning' AND status = 'SENT' AND attempts = 1");
+        var emails = Directory.GetFiles(Path.Combine(_store.Folder, "outbox"), "morning_*.eml");
+
+        Assert.That(statuses, Is.EqualTo(1), "one run of (morning, yesterday) did the work");
+        Assert.That(skipped, Is.GreaterThanOrEqualTo(2), "the other fires found the claim and skipped");
+        Assert.That(deliveries, Is.EqualTo(8), "each recipient's email sent once: six branches (B01 has two managers) and the group");
+        Assert.That(emails, Has.Length.EqualTo(8));
+    }
+
+    [Test]
     public async Task A_worker_stopped_over_a_fire_time_runs_the_missed_fire_once_on_restart()
     {
         _store = await TestStore.CreateAsync("sqlite");
@@ -91,14 +125,16 @@ public sealed class ScheduledWorkerTests
         return worker;
     }
 
-    private static Dictionary<string, string> Environment(string provider, string connectionString, string folder, string cron) => new()
+    /// <summary>The worker's environment: <paramref name="job"/> (first in config/schedule.json's list: ingest, then morning) fires on <paramref name="cron"/>.</summary>
+    private static Dictionary<string, string> Environment(string provider, string connectionString, string folder, string cron, string job = "ingest") => new()
     {
         ["Store__Provider"] = provider,
         ["Store__ConnectionString"] = connectionString,
         ["Data__Folder"] = folder,
-        ["Schedule__Jobs__0__Name"] = "ingest",
-        ["Schedule__Jobs__0__Cron"] = cron,
+        [$"Schedule__Jobs__{(job == "morning" ? 1 : 0)}__Name"] = job,
+        [$"Schedule__Jobs__{(job == "morning" ? 1 : 0)}__Cron"] = cron,
         ["Schedule__MisfireThreshold"] = "00:00:01",
+        ["Scheduling__Freshness__Wait"] = "00:00:02",
     };
 
     private static async Task<long> PostgresScalarAsync(string connectionString, string sql)

@@ -41,7 +41,7 @@ internal sealed partial class WorkerProcess : IDisposable
 
     public string Name { get; }
 
-    /// <summary>Scheduled fire times (UTC) of <c>ingest</c> this process ran, in log order.</summary>
+    /// <summary>Scheduled fire times (UTC) of any job this process ran, in log order.</summary>
     public IReadOnlyList<DateTimeOffset> Fires => [.. _lines
         .Select(line => FireLine().Match(line))
         .Where(m => m.Success)
@@ -109,6 +109,6 @@ internal sealed partial class WorkerProcess : IDisposable
         TestContext.Progress.WriteLine($"  {Name}: {line}");
     }
 
-    [GeneratedRegex(@"Scheduled fire of ingest at (?<fire>\S+) on")]
+    [GeneratedRegex(@"Scheduled fire of \S+ at (?<fire>\S+) on")]
     private static partial Regex FireLine();
 }
