@@ -84,6 +84,17 @@ internal sealed class CommissionWorkbookWriter
 
     private const int DBranch = 1, DInsurer = 3, DCoverage = 4, DPremium = 7, DCommission = 10, DIngest = 12;
 
+    /// <summary>The first six columns every line sheet shares: branch code and name, insurer, coverage, policy, issue date.</summary>
+    private void WritePolicy(SheetTable sheet, int row, Policy p)
+    {
+        sheet.Value(row, 1, p.BranchCode);
+        sheet.Value(row, 2, _labels.Branch(p.BranchCode));
+        sheet.Value(row, 3, p.InsurerCode);
+        sheet.Value(row, 4, ReportLabels.Coverage(p.Coverage));
+        sheet.Value(row, 5, p.PolicyNo);
+        sheet.Value(row, 6, p.IssueDate);
+    }
+
     private TableBlock WriteDetail(SheetTable sheet)
     {
         var lines = Ordered(_result.CommissionLines.Where(l => l.Kind == CommissionLineKind.Sale));
@@ -91,12 +102,7 @@ internal sealed class CommissionWorkbookWriter
         foreach (var line in lines)
         {
             var p = line.Policy;
-            sheet.Value(row, 1, p.BranchCode);
-            sheet.Value(row, 2, _labels.Branch(p.BranchCode));
-            sheet.Value(row, 3, p.InsurerCode);
-            sheet.Value(row, 4, ReportLabels.Coverage(p.Coverage));
-            sheet.Value(row, 5, p.PolicyNo);
-            sheet.Value(row, 6, p.IssueDate);
+            WritePolicy(sheet, row, p);
             sheet.Value(row, 7, line.Base);
             sheet.Value(row, 8, line.Tier);
             sheet.Value(row, 9, line.Rate, WorkbookFormats.ConfiguredRate(line.Rate));
@@ -130,12 +136,7 @@ internal sealed class CommissionWorkbookWriter
         foreach (var line in lines)
         {
             var p = line.Policy;
-            sheet.Value(row, 1, p.BranchCode);
-            sheet.Value(row, 2, _labels.Branch(p.BranchCode));
-            sheet.Value(row, 3, p.InsurerCode);
-            sheet.Value(row, 4, ReportLabels.Coverage(p.Coverage));
-            sheet.Value(row, 5, p.PolicyNo);
-            sheet.Value(row, 6, p.IssueDate);
+            WritePolicy(sheet, row, p);
             sheet.Value(row, 7, p.CancelDate);
             sheet.Value(row, 8, line.Base);
             sheet.Value(row, 9, line.TierMonth.ToString());

@@ -4,7 +4,7 @@ using System.Text;
 namespace Reporting.Jobs.Reports.Workbooks;
 
 /// <summary>
-/// Column widths computed from the text a column shows, since EPPlus 4's <c>AutoFitColumns</c>
+/// Column widths computed from the text a column shows, since EPPlus 4's own auto-fit
 /// measures with System.Drawing and throws on Linux. Excel's width unit is the width of one
 /// digit of the default font; a CJK (full-width) character is about two of them.
 /// </summary>
