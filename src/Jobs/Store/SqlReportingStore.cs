@@ -151,11 +151,11 @@ public abstract partial class SqlReportingStore : IReportingStore
         var sql = AsOfSql("policy_versions", ["insurer_code", "policy_no"], PolicyColumns + ", ingest_id", filter);
         return await QueryAsync(sql, asOf, ranges.Select(r => r.Range), reader => new PolicyVersion(
             new Policy(
-                reader.GetString(0), reader.GetString(1), Enum.Parse<Coverage>(reader.GetString(2)), Enum.Parse<BusinessType>(reader.GetString(3)),
+                reader.GetString(0), reader.GetString(1), Codes<Coverage>.Parse(reader.GetString(2)), Codes<BusinessType>.Parse(reader.GetString(3)),
                 NullableText(reader, 4), NullableText(reader, 5), reader.GetString(6), NullableText(reader, 7), NullableText(reader, 8), NullableText(reader, 9),
-                reader.GetFieldValue<DateOnly>(10), reader.GetFieldValue<DateOnly>(11), reader.GetFieldValue<DateOnly>(12),
-                Yuan(reader.GetInt64(13)), Enum.Parse<PolicyStatus>(reader.GetString(14)),
-                reader.IsDBNull(15) ? null : reader.GetFieldValue<DateOnly>(15), Yuan(reader.GetInt64(16))),
+                ReadDate(reader, 10), ReadDate(reader, 11), ReadDate(reader, 12),
+                Yuan(reader.GetInt64(13)), Codes<PolicyStatus>.Parse(reader.GetString(14)),
+                reader.IsDBNull(15) ? null : ReadDate(reader, 15), Yuan(reader.GetInt64(16))),
             reader.GetInt64(17)), cancellationToken);
     }
 
@@ -165,9 +165,9 @@ public abstract partial class SqlReportingStore : IReportingStore
         var sql = AsOfSql("claim_versions", ["insurer_code", "claim_no"], ClaimColumns, filter);
         return await QueryAsync(sql, asOf, reported is { } r ? [r] : [], reader => new Claim(
             reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-            reader.GetFieldValue<DateOnly>(4), reader.GetFieldValue<DateOnly>(5), NullableText(reader, 6),
-            reader.GetBoolean(7), Yuan(reader.GetInt64(8)), Yuan(reader.GetInt64(9)), Enum.Parse<ClaimStatus>(reader.GetString(10)),
-            reader.IsDBNull(11) ? null : reader.GetFieldValue<DateOnly>(11)), cancellationToken);
+            ReadDate(reader, 4), ReadDate(reader, 5), NullableText(reader, 6),
+            reader.GetBoolean(7), Yuan(reader.GetInt64(8)), Yuan(reader.GetInt64(9)), Codes<ClaimStatus>.Parse(reader.GetString(10)),
+            reader.IsDBNull(11) ? null : ReadDate(reader, 11)), cancellationToken);
     }
 
     public async Task<IReadOnlyList<FollowUp>> GetFollowUpsAsync(DateOnly asOf, DateRange? policyExpiry = null, CancellationToken cancellationToken = default)
@@ -181,8 +181,8 @@ public abstract partial class SqlReportingStore : IReportingStore
         var sql = AsOfSql("followup_versions", ["followup_id"], FollowUpColumns, filter);
         return await QueryAsync(sql, asOf, policyExpiry is { } r ? [r] : [], reader => new FollowUp(
             reader.GetString(0), reader.GetString(1), reader.GetString(2), NullableText(reader, 3), NullableText(reader, 4),
-            reader.GetFieldValue<DateOnly>(5), Enum.Parse<ContactChannel>(reader.GetString(6)), Enum.Parse<FollowUpOutcome>(reader.GetString(7)),
-            reader.IsDBNull(8) ? null : Enum.Parse<LostReason>(reader.GetString(8)), NullableText(reader, 9)), cancellationToken);
+            ReadDate(reader, 5), Codes<ContactChannel>.Parse(reader.GetString(6)), Codes<FollowUpOutcome>.Parse(reader.GetString(7)),
+            reader.IsDBNull(8) ? null : Codes<LostReason>.Parse(reader.GetString(8)), NullableText(reader, 9)), cancellationToken);
     }
 
     protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
@@ -287,6 +287,9 @@ public abstract partial class SqlReportingStore : IReportingStore
         return result;
     }
 
+    /// <summary>A date column: SQLite keeps ISO text, PostgreSQL a <c>date</c>.</summary>
+    protected virtual DateOnly ReadDate(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateOnly>(ordinal);
+
     private static string? NullableText(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     /// <summary>
@@ -310,6 +313,17 @@ public abstract partial class SqlReportingStore : IReportingStore
             $"OR (w.extract_date = {table}.extract_date AND (lw.file_name {FileNameOrder} > l.file_name {FileNameOrder} " +
             $"OR (lw.file_name = l.file_name AND w.ingest_id > {table}.ingest_id))))) " +
             $"ORDER BY {string.Join(", ", key.Select(k => $"{table}.{k} {FileNameOrder}"))}";
+    }
+
+    /// <summary>Enum codes read back from the store, looked up instead of parsed: reads return millions of rows.</summary>
+    private static class Codes<TEnum>
+        where TEnum : struct, Enum
+    {
+        private static readonly Dictionary<string, TEnum> ByName = Enum.GetValues<TEnum>().ToDictionary(v => v.ToString(), v => v, StringComparer.Ordinal);
+
+        public static TEnum Parse(string code) => ByName.TryGetValue(code, out var value)
+            ? value
+            : throw new InvalidDataException($"'{code}' is not a {typeof(TEnum).Name} code");
     }
 
     private sealed class LedgerRow
