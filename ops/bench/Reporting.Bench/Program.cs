@@ -123,6 +123,43 @@ switch (command)
             return 0;
         }
 
+    case "morning":
+    case "commission":
+        {
+            // The report builders on the whole book: every branch's and the group's morning email,
+            // or the month's commission workbook, as the runner builds them (no delivery).
+            var db = Path.Combine(work, $"book-{policies}.db");
+            var asOf = DateOnly.Parse(args[3], CultureInfo.InvariantCulture);
+            var reportStore = new SqliteReportingStore("Data Source=" + db, TimeProvider.System);
+            var root = FindRoot();
+            var reportConfiguration = new ConfigurationBuilder()
+                .AddJsonFile(Path.Combine(root, "config", "sources.json"))
+                .AddJsonFile(Path.Combine(root, "config", "reference.json"))
+                .AddJsonFile(Path.Combine(root, "config", "delivery.json"))
+                .Build();
+            var context = new Reporting.Jobs.Reports.ReportContext(
+                reportStore,
+                SourcesOptions.Bind(reportConfiguration),
+                reportConfiguration.GetSection("Reference").Get<ReferenceDataOptions>()!,
+                Reporting.Jobs.Metrics.MetricsOptions.CreateDefault(),
+                reportConfiguration.GetSection("Delivery").Get<Reporting.Jobs.Delivery.DeliveryOptions>()!);
+            clock.Restart();
+            if (command == "morning")
+            {
+                var messages = await Reporting.Jobs.Reports.MorningEmail.MorningReport.BuildAsync(context, asOf);
+                Print("morning.sqlite", string.Create(CultureInfo.InvariantCulture, $"as_of={asOf:yyyy-MM-dd} messages={messages.Count} seconds={clock.Elapsed.TotalSeconds:0.00}"));
+            }
+            else
+            {
+                var month = Reporting.Jobs.Metrics.BusinessMonth.Of(asOf);
+                var output = await Reporting.Jobs.Reports.CommissionWorkbook.CommissionReport.BuildAsync(context, asOf, month);
+                Print("commission.sqlite", string.Create(CultureInfo.InvariantCulture,
+                    $"month={month} bytes={output.Workbook.Length} ties={output.Reconciliation.Ties} seconds={clock.Elapsed.TotalSeconds:0.00}"));
+            }
+
+            return 0;
+        }
+
     case "parse":
         {
             // The extract stage alone (decode, map, validate), without a store: where ingest time goes.
