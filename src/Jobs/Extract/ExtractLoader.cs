@@ -79,7 +79,7 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
         }
         catch (ExtractFileException ex)
         {
-            return await FailAsync(source, header, Tally.Empty, ex.Message, [], cancellationToken);
+            return await FailAsync(source, header, new Tally(reference), ex.Message, [], cancellationToken);
         }
 
         using (reader)
@@ -134,7 +134,7 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
         catch (ExtractFileException ex)
         {
             var failedHeader = new LoadHeader(source.Name, source.Dataset, name, to, "", time.GetUtcNow());
-            return await FailAsync(source, failedHeader, Tally.Empty, ex.Message, [], cancellationToken);
+            return await FailAsync(source, failedHeader, new Tally(reference), ex.Message, [], cancellationToken);
         }
 
         using (reader)
@@ -169,7 +169,7 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
 
     private async Task<LoadResult> LoadRowsAsync(SourceOptions source, LoadHeader header, IEnumerable<ExtractRow> rows, Action? reportProgress, CancellationToken cancellationToken)
     {
-        var tally = new Tally(header.FileName, reference);
+        var tally = new Tally(reference);
         var parser = new RowParser(source.Dataset, source.EffectiveDateFormats);
         var load = await store.BeginLoadAsync(header, cancellationToken);
         if (load is null)
@@ -307,10 +307,8 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
     }
 
     /// <summary>Counts and issues of one file as its rows go by.</summary>
-    private sealed class Tally(string fileName, ReferenceDataOptions reference)
+    private sealed class Tally(ReferenceDataOptions reference)
     {
-        public static readonly Tally Empty = new("", new ReferenceDataOptions());
-
         private readonly HashSet<string> _branches = reference.Branches.Select(b => b.Code).ToHashSet(StringComparer.Ordinal);
         private readonly HashSet<string> _advisors = reference.Advisors.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
         private readonly HashSet<string> _insurers = reference.Insurers.Select(i => i.Code).ToHashSet(StringComparer.Ordinal);
@@ -322,8 +320,6 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
         public long RowsRead { get; private set; }
 
         public long RowsRejected { get; private set; }
-
-        public string FileName => fileName;
 
         public IReadOnlyList<RowIssue> Issues => [.. _rejects, .. _skipped, .. Warnings()];
 
