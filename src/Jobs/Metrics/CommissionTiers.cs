@@ -187,29 +187,18 @@ public sealed class CommissionTierBook
     private readonly Dictionary<(string, string, BusinessMonth), TierVerdict> _tiers = [];
     private readonly CommissionOptions _options;
 
-    /// <remarks>
-    /// <para><c>policies</c>: Every policy the run sees; claims are linked to them by (insurer, policy number).</para>
-    /// <para><c>claims</c>: Claims; withdrawn ones and those whose policy is unknown or has no branch are not counted.</para>
-    /// </remarks>
-    public CommissionTierBook(
-        IEnumerable<Policy> policies, IEnumerable<Claim> claims, WrittenPremiumLedger writtenPremium, CommissionOptions options)
+    /// <summary>The tier book over the monthly sums the run sees (<see cref="BranchMonthTotals.From"/>, or the store's).</summary>
+    public CommissionTierBook(IEnumerable<BranchMonthTotals> totals, WrittenPremiumLedger writtenPremium, CommissionOptions options)
     {
-        ArgumentNullException.ThrowIfNull(policies);
-        ArgumentNullException.ThrowIfNull(claims);
+        ArgumentNullException.ThrowIfNull(totals);
         ArgumentNullException.ThrowIfNull(writtenPremium);
         ArgumentNullException.ThrowIfNull(options);
         _writtenPremium = writtenPremium;
         _options = options;
-        var branches = policies
-            .Where(p => MetricsKeys.HasText(p.BranchCode))
-            .ToDictionary(p => p.Key, p => p.BranchCode!);
-        foreach (var claim in claims.Where(c => c.Status != ClaimStatus.WITHDRAWN))
+        foreach (var t in totals)
         {
-            if (branches.TryGetValue(claim.PolicyKey, out var branch))
-            {
-                var key = (branch, claim.InsurerCode, BusinessMonth.Of(claim.ReportDate));
-                _claimsByMonth[key] = _claimsByMonth.GetValueOrDefault(key) + Rounding.Money(claim.AssessedAmount);
-            }
+            var key = (t.Branch, t.Insurer, t.Month);
+            _claimsByMonth[key] = _claimsByMonth.GetValueOrDefault(key) + t.ClaimsAssessed;
         }
     }
 

@@ -35,10 +35,11 @@ public static class MetricsCalculator
         var renewals = RenewalMatching.Evaluate(input.Policies, month, input.AsOf, options);
         var windows = ExpiryWindowConversion.Evaluate(renewals, input.FollowUps, input.AsOf, options.Renewal.Windows);
 
-        var writtenPremium = WrittenPremiumLedger.From(input.Policies);
+        var totals = input.Totals ?? BranchMonthTotals.From(input.Policies, input.Claims);
+        var writtenPremium = WrittenPremiumLedger.From(totals);
         var referralClaims = RepairReferral.EvaluateClaims(input.Claims, policies, month);
 
-        var tiers = new CommissionTierBook(input.Policies, input.Claims, writtenPremium, options.Commission);
+        var tiers = new CommissionTierBook(totals, writtenPremium, options.Commission);
         var commissionLines = CommissionTiers.Lines(input.Policies, month, tiers);
         var commission = CommissionTiers.Rollup(commissionLines, month, tiers);
 

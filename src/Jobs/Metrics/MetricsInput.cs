@@ -22,10 +22,17 @@ namespace Reporting.Jobs.Metrics;
 /// linked to its policy's branch by insurer and policy number);</item>
 /// <item>every follow-up on a cohort policy, of any date (contacted, §3.2; lost reasons, §3.6).</item>
 /// </list>
+/// With <see cref="Totals"/> given, the written premium and loss ratios (§3.3–§3.4) come from them
+/// instead, and the policies and claims need only cover the month itself: the policies issued or
+/// cancelled in it and those its claims are on, and the claims reported in it. The store's reads
+/// (<c>MetricsInputQuery</c>) do that, so a month never reads two years of policies.
 /// </summary>
 /// <remarks>
 /// <para><c>AsOf</c>: The business date D of the run.</para>
 /// <para><c>Month</c>: The month reported: cohort, commission, advisor and referral month.</para>
+/// <para><c>Totals</c>: The monthly sums of <see cref="BranchMonthTotals"/> over (at least) the months
+/// of <see cref="MetricsDateRanges.Activity"/>, widened for clawbacks; null derives them from
+/// <c>Policies</c> and <c>Claims</c> with <see cref="BranchMonthTotals.From"/>.</para>
 /// </remarks>
 public sealed record MetricsInput(
     DateOnly AsOf,
@@ -33,7 +40,8 @@ public sealed record MetricsInput(
     IReadOnlyList<Policy> Policies,
     IReadOnlyList<Claim> Claims,
     IReadOnlyList<FollowUp> FollowUps,
-    MetricsOptions Options);
+    MetricsOptions Options,
+    IReadOnlyList<BranchMonthTotals>? Totals = null);
 
 /// <summary>
 /// The date ranges of data <see cref="MetricsInput"/> needs for a month, so the store can query only

@@ -16,17 +16,14 @@ public sealed class WrittenPremiumLedger
 
     private WrittenPremiumLedger(Dictionary<(string, string, BusinessMonth), decimal> byMonth) => _byMonth = byMonth;
 
-    public static WrittenPremiumLedger From(IEnumerable<Policy> policies)
+    /// <summary>The ledger of the monthly sums of <see cref="BranchMonthTotals"/>: issued premium less refunds.</summary>
+    public static WrittenPremiumLedger From(IEnumerable<BranchMonthTotals> totals)
     {
-        ArgumentNullException.ThrowIfNull(policies);
+        ArgumentNullException.ThrowIfNull(totals);
         var byMonth = new Dictionary<(string, string, BusinessMonth), decimal>();
-        foreach (var policy in policies.Where(p => MetricsKeys.HasText(p.BranchCode)))
+        foreach (var t in totals)
         {
-            Add(byMonth, (policy.BranchCode!, policy.InsurerCode, BusinessMonth.Of(policy.IssueDate)), Rounding.Money(policy.Premium));
-            if (IsCancellation(policy, out var cancelDate))
-            {
-                Add(byMonth, (policy.BranchCode!, policy.InsurerCode, BusinessMonth.Of(cancelDate)), -Rounding.Money(policy.RefundPremium));
-            }
+            Add(byMonth, (t.Branch, t.Insurer, t.Month), t.IssuedPremium - t.CancelledRefund);
         }
 
         return new WrittenPremiumLedger(byMonth);

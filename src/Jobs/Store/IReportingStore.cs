@@ -38,6 +38,13 @@ public interface IReportingStore
     /// <summary>As <see cref="GetPoliciesAsync"/>, with the ingest each version came from (reconciliation).</summary>
     Task<IReadOnlyList<PolicyVersion>> GetPolicyVersionsAsync(DateOnly asOf, PolicySelection? selection = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The monthly sums of <see cref="Metrics.BranchMonthTotals"/> as of <paramref name="asOf"/> for
+    /// the months of <paramref name="period"/> (whole months), computed in the store: the same sums
+    /// as <see cref="Metrics.BranchMonthTotals.From"/> over every policy and claim the run sees.
+    /// </summary>
+    Task<IReadOnlyList<Metrics.BranchMonthTotals>> GetBranchMonthTotalsAsync(DateOnly asOf, DateRange period, CancellationToken cancellationToken = default);
+
     /// <summary>Claims as of <paramref name="asOf"/>, optionally only those reported in a range.</summary>
     Task<IReadOnlyList<Claim>> GetClaimsAsync(DateOnly asOf, DateRange? reported = null, CancellationToken cancellationToken = default);
 

@@ -5,9 +5,11 @@ namespace Reporting.Jobs.Store;
 
 /// <summary>
 /// Feeds the metric rules exactly the rows they need for one month as of one business date
-/// (<see cref="MetricsDateRanges"/>), never a whole table: the month's cohort, its candidate
-/// renewals, twelve months of sales, cancellations and claims, the policies those claims are on,
-/// and the cohort's follow-ups.
+/// (<see cref="MetricsDateRanges"/>), never a whole table: the month's cohort and the candidate
+/// renewals on its VINs, the policies sold or cancelled in the month and those its claims are on,
+/// the claims reported in it, the cohort's follow-ups — and, summed in the store, the monthly
+/// written premium and claims of the twelve months behind each tier (<see cref="BranchMonthTotals"/>).
+/// The reads run side by side, each on its own connection.
 /// </summary>
 public static class MetricsInputQuery
 {
@@ -17,31 +19,46 @@ public static class MetricsInputQuery
         var monthRange = new DateRange(month.First, month.Last);
         var ranges = MetricsDateRanges.For(month, options);
 
-        // A clawback in the month uses the tier of the policy's issue month, whose loss ratio looks
-        // back over the 12 months ending with that month: widen the sales and claims ranges to cover
-        // them. Any issue month before the reported month reaches before the twelve months, so widen
-        // whenever there is a clawback, not only for a policy issued before them.
-        var cancelled = await store.GetPoliciesAsync(asOf, new PolicySelection(Cancel: monthRange), cancellationToken);
-        var earliestIssue = cancelled
-            .Where(p => p.IsCancelled && p.CancelDate is { } c && monthRange.Contains(c))
-            .Select(p => (DateOnly?)p.IssueDate)
-            .Min();
-        if (earliestIssue is { } issue)
-        {
-            ranges = ranges.WithClawbacksIssuedFrom(issue);
-        }
-
-        var policies = await store.GetPoliciesAsync(
+        var policiesRead = store.GetPoliciesAsync(
             asOf,
             new PolicySelection(
                 Expiry: ranges.CohortExpiry,
                 Effective: ranges.RenewalEffective,
-                Issue: ranges.Activity,
-                Cancel: ranges.Activity,
-                ClaimsReported: ranges.ClaimsReported),
+                EffectiveOnExpiryVins: true,
+                Issue: monthRange,
+                Cancel: monthRange,
+                ClaimsReported: monthRange),
             cancellationToken);
-        var claims = await store.GetClaimsAsync(asOf, ranges.ClaimsReported, cancellationToken);
-        var followUps = await store.GetFollowUpsAsync(asOf, ranges.CohortExpiry, cancellationToken);
-        return new MetricsInput(asOf, month, policies, claims, followUps, options);
+        var totalsRead = store.GetBranchMonthTotalsAsync(asOf, ranges.Activity, cancellationToken);
+        var claimsRead = store.GetClaimsAsync(asOf, monthRange, cancellationToken);
+        var followUpsRead = store.GetFollowUpsAsync(asOf, ranges.CohortExpiry, cancellationToken);
+        var policies = await policiesRead;
+
+        // A clawback in the month uses the tier of the policy's issue month, whose loss ratio looks
+        // back over the 12 months ending with that month: add the sums of the months outside the
+        // twelve the month needs itself (before them; after them only for a policy cancelled
+        // before it was issued).
+        var totals = (await totalsRead).ToList();
+        var earliestIssue = policies
+            .Where(p => WrittenPremiumLedger.IsCancelledIn(p, month))
+            .Select(p => (DateOnly?)p.IssueDate)
+            .Min();
+        if (earliestIssue is { } issue)
+        {
+            var widened = ranges.WithClawbacksIssuedFrom(issue).Activity;
+            if (widened.From < ranges.Activity.From)
+            {
+                totals.AddRange(await store.GetBranchMonthTotalsAsync(
+                    asOf, new DateRange(widened.From, ranges.Activity.From.AddDays(-1)), cancellationToken));
+            }
+
+            if (widened.To > ranges.Activity.To)
+            {
+                totals.AddRange(await store.GetBranchMonthTotalsAsync(
+                    asOf, new DateRange(ranges.Activity.To.AddDays(1), widened.To), cancellationToken));
+            }
+        }
+
+        return new MetricsInput(asOf, month, policies, await claimsRead, await followUpsRead, options, totals);
     }
 }

@@ -28,6 +28,8 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
 
     protected override string FileNameOrder => "COLLATE \"C\"";
 
+    protected override string MonthOf(string dateColumn) => $"to_char({dateColumn}, 'YYYY-MM')";
+
     public override async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);

@@ -114,42 +114,56 @@ public abstract partial class SqlReportingStore : IReportingStore
     public async Task<IReadOnlyList<PolicyVersion>> GetPolicyVersionsAsync(DateOnly asOf, PolicySelection? selection = null, CancellationToken cancellationToken = default)
     {
         selection ??= PolicySelection.All;
-        var ranges = new List<(string Column, DateRange Range)>();
+        if (selection.EffectiveOnExpiryVins && (selection.Expiry is null || selection.Effective is null))
+        {
+            throw new ArgumentException("Renewal candidates on the cohort's VINs need both an expiry and an effective range.", nameof(selection));
+        }
+
+        var ranges = new List<DateRange>();
+        var terms = new List<string>();
+        string Range(string column, DateRange range)
+        {
+            ranges.Add(range);
+            var n = (ranges.Count - 1).ToString(CultureInfo.InvariantCulture);
+            return $"{column} >= @from{n} AND {column} <= @to{n}";
+        }
+
         if (selection.Expiry is { } e)
         {
-            ranges.Add(("expiry_date", e));
+            terms.Add($"({Range("expiry_date", e)})");
         }
 
         if (selection.Effective is { } f)
         {
-            ranges.Add(("effective_date", f));
+            // The cohort's VINs as a set (any version of a policy expiring in the range): the
+            // candidates are read by the effective_date index and kept when their VIN is in it.
+            terms.Add(selection.EffectiveOnExpiryVins
+                ? $"({Range("effective_date", f)} AND vin IN (SELECT v.vin FROM policy_versions v WHERE v.extract_date <= @asOf AND {Range("v.expiry_date", selection.Expiry.GetValueOrDefault())}))"
+                : $"({Range("effective_date", f)})");
         }
 
         if (selection.Issue is { } i)
         {
-            ranges.Add(("issue_date", i));
+            terms.Add($"({Range("issue_date", i)})");
         }
 
         if (selection.Cancel is { } c)
         {
-            ranges.Add(("cancel_date", c));
+            terms.Add($"({Range("cancel_date", c)})");
         }
 
-        var terms = ranges.Select((r, n) => $"({r.Column} >= @from{n} AND {r.Column} <= @to{n})").ToList();
         if (selection.ClaimsReported is { } claimed)
         {
-            ranges.Add(("report_date", claimed));
-            var n = ranges.Count - 1;
             // A semi-join through the claims reported in the range (a small set, by the report_date
             // index), not a correlated probe per policy row.
             terms.Add(
                 "(insurer_code, policy_no) IN (SELECT c.insurer_code, c.policy_no FROM claim_versions c " +
-                $"WHERE c.extract_date <= @asOf AND c.report_date >= @from{n} AND c.report_date <= @to{n})");
+                $"WHERE c.extract_date <= @asOf AND {Range("c.report_date", claimed)})");
         }
 
         var filter = terms.Count == 0 ? null : string.Join(" OR ", terms);
         var sql = AsOfSql("policy_versions", ["insurer_code", "policy_no"], PolicyColumns + ", ingest_id", filter);
-        return await QueryAsync(sql, asOf, ranges.Select(r => r.Range), reader => new PolicyVersion(
+        return await QueryAsync(sql, asOf, ranges, reader => new PolicyVersion(
             new Policy(
                 reader.GetString(0), reader.GetString(1), Codes<Coverage>.Parse(reader.GetString(2)), Codes<BusinessType>.Parse(reader.GetString(3)),
                 NullableText(reader, 4), NullableText(reader, 5), reader.GetString(6), NullableText(reader, 7), NullableText(reader, 8), NullableText(reader, 9),
@@ -157,6 +171,37 @@ public abstract partial class SqlReportingStore : IReportingStore
                 Yuan(reader.GetInt64(13)), Codes<PolicyStatus>.Parse(reader.GetString(14)),
                 reader.IsDBNull(15) ? null : ReadDate(reader, 15), Yuan(reader.GetInt64(16))),
             reader.GetInt64(17)), cancellationToken);
+    }
+
+    /// <remarks>
+    /// The period is split in two halves of months read side by side on two connections: the sums
+    /// cover about two years of sales (the clawbacks' tiers, SPEC §3.4), and each half keeps one
+    /// core busy. Each half sums, as of D, the premium of policies issued in it, the refunds of
+    /// policies cancelled in it and the assessed amounts of the non-withdrawn claims reported in it
+    /// (on the policy's branch), grouped by branch, insurer and month, in fen.
+    /// </remarks>
+    public async Task<IReadOnlyList<Metrics.BranchMonthTotals>> GetBranchMonthTotalsAsync(DateOnly asOf, DateRange period, CancellationToken cancellationToken = default)
+    {
+        var first = Metrics.BusinessMonth.Of(period.From);
+        var last = Metrics.BusinessMonth.Of(period.To);
+        var months = ((last.Year - first.Year) * 12) + last.Month - first.Month + 1;
+        var split = first.AddMonths(months / 2);
+        var halves = months < 2
+            ? [new DateRange(first.First, last.Last)]
+            : new[] { new DateRange(first.First, split.AddMonths(-1).Last), new DateRange(split.First, last.Last) };
+        var parts = await Task.WhenAll(halves.Select(h => QueryAsync(BranchMonthTotalsSql, asOf, [h], reader => (
+            Key: (Branch: reader.GetString(0), Insurer: reader.GetString(1), Month: Metrics.BusinessMonth.Parse(reader.GetString(2))),
+            Issued: reader.GetInt64(3),
+            Refund: reader.GetInt64(4),
+            Claims: reader.GetInt64(5)), cancellationToken)));
+
+        return [.. parts.SelectMany(p => p)
+            .GroupBy(r => r.Key)
+            .Select(g => new Metrics.BranchMonthTotals(
+                g.Key.Branch, g.Key.Insurer, g.Key.Month, Yuan(g.Sum(r => r.Issued)), Yuan(g.Sum(r => r.Refund)), Yuan(g.Sum(r => r.Claims))))
+            .OrderBy(t => t.Branch, StringComparer.Ordinal)
+            .ThenBy(t => t.Insurer, StringComparer.Ordinal)
+            .ThenBy(t => t.Month)];
     }
 
     public async Task<IReadOnlyList<Claim>> GetClaimsAsync(DateOnly asOf, DateRange? reported = null, CancellationToken cancellationToken = default)
@@ -174,10 +219,12 @@ public abstract partial class SqlReportingStore : IReportingStore
     {
         // The policy filter looks at any version of the policy seen by the run; the metrics decide
         // from the policy's latest version which follow-ups matter, so a wider net is harmless.
+        // A semi-join: the policies expiring in the range (by the expiry index), then their
+        // follow-ups (by the policy index) — not a probe for every follow-up in the store.
         var filter = policyExpiry is null
             ? null
-            : "EXISTS (SELECT 1 FROM policy_versions p WHERE p.insurer_code = followup_versions.insurer_code AND p.policy_no = followup_versions.policy_no " +
-              "AND p.extract_date <= @asOf AND p.expiry_date >= @from0 AND p.expiry_date <= @to0)";
+            : "(insurer_code, policy_no) IN (SELECT p.insurer_code, p.policy_no FROM policy_versions p " +
+              "WHERE p.extract_date <= @asOf AND p.expiry_date >= @from0 AND p.expiry_date <= @to0)";
         var sql = AsOfSql("followup_versions", ["followup_id"], FollowUpColumns, filter);
         return await QueryAsync(sql, asOf, policyExpiry is { } r ? [r] : [], reader => new FollowUp(
             reader.GetString(0), reader.GetString(1), reader.GetString(2), NullableText(reader, 3), NullableText(reader, 4),
@@ -263,56 +310,104 @@ public abstract partial class SqlReportingStore : IReportingStore
     protected abstract void AddDate(DbCommand command, string name, DateOnly value);
 
     /// <summary>Runs an as-of read: <c>@asOf</c>, then <c>@fromN</c>/<c>@toN</c> for each range, one record per row.</summary>
-    private async Task<List<T>> QueryAsync<T>(string sql, DateOnly asOf, IEnumerable<DateRange> ranges, Func<DbDataReader, T> read, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        AddDate(command, "asOf", asOf);
-        var n = 0;
-        foreach (var range in ranges)
-        {
-            AddDate(command, "from" + n.ToString(CultureInfo.InvariantCulture), range.From);
-            AddDate(command, "to" + n.ToString(CultureInfo.InvariantCulture), range.To);
-            n++;
-        }
+    /// <remarks>
+    /// Runs on the thread pool: Microsoft.Data.Sqlite's async methods complete synchronously, so
+    /// without it the reads a report starts side by side would run one after the other.
+    /// </remarks>
+    private Task<List<T>> QueryAsync<T>(string sql, DateOnly asOf, IEnumerable<DateRange> ranges, Func<DbDataReader, T> read, CancellationToken cancellationToken) =>
+        Task.Run(
+            async () =>
+            {
+                await using var connection = await OpenAsync(cancellationToken);
+                await using var command = connection.CreateCommand();
+                command.CommandText = sql;
+                AddDate(command, "asOf", asOf);
+                var n = 0;
+                foreach (var range in ranges)
+                {
+                    AddDate(command, "from" + n.ToString(CultureInfo.InvariantCulture), range.From);
+                    AddDate(command, "to" + n.ToString(CultureInfo.InvariantCulture), range.To);
+                    n++;
+                }
 
-        var result = new List<T>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            result.Add(read(reader));
-        }
+                var result = new List<T>();
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    result.Add(read(reader));
+                }
 
-        return result;
-    }
+                return result;
+            },
+            cancellationToken);
 
     /// <summary>A date column: SQLite keeps ISO text, PostgreSQL a <c>date</c>.</summary>
     protected virtual DateOnly ReadDate(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateOnly>(ordinal);
 
     private static string? NullableText(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
+    /// <summary>The sums behind <see cref="GetBranchMonthTotalsAsync"/> for the months of <c>@from0</c> … <c>@to0</c>.</summary>
+    private string BranchMonthTotalsSql
+    {
+        get
+        {
+            string[] policyKey = ["insurer_code", "policy_no"];
+            var latestPolicy = NoLaterVersion("policy_versions", "p", "l", policyKey);
+            return
+                $"SELECT p.branch_code, p.insurer_code, {MonthOf("p.issue_date")}, CAST(SUM(p.premium_fen) AS BIGINT), CAST(0 AS BIGINT), CAST(0 AS BIGINT) " +
+                "FROM policy_versions p JOIN ingest_ledger l ON l.ingest_id = p.ingest_id " +
+                $"WHERE p.extract_date <= @asOf AND p.issue_date >= @from0 AND p.issue_date <= @to0 AND p.branch_code <> '' AND {latestPolicy} " +
+                "GROUP BY 1, 2, 3 " +
+                "UNION ALL " +
+                $"SELECT p.branch_code, p.insurer_code, {MonthOf("p.cancel_date")}, CAST(0 AS BIGINT), CAST(SUM(p.refund_fen) AS BIGINT), CAST(0 AS BIGINT) " +
+                "FROM policy_versions p JOIN ingest_ledger l ON l.ingest_id = p.ingest_id " +
+                $"WHERE p.extract_date <= @asOf AND p.cancel_date >= @from0 AND p.cancel_date <= @to0 AND p.status = 'CANCELLED' AND p.branch_code <> '' AND {latestPolicy} " +
+                "GROUP BY 1, 2, 3 " +
+                "UNION ALL " +
+                $"SELECT p.branch_code, c.insurer_code, {MonthOf("c.report_date")}, CAST(0 AS BIGINT), CAST(0 AS BIGINT), CAST(SUM(c.assessed_fen) AS BIGINT) " +
+                "FROM claim_versions c JOIN ingest_ledger lc ON lc.ingest_id = c.ingest_id " +
+                "JOIN policy_versions p ON p.insurer_code = c.insurer_code AND p.policy_no = c.policy_no AND p.extract_date <= @asOf " +
+                "JOIN ingest_ledger l ON l.ingest_id = p.ingest_id " +
+                "WHERE c.extract_date <= @asOf AND c.report_date >= @from0 AND c.report_date <= @to0 AND c.status <> 'WITHDRAWN' AND p.branch_code <> '' " +
+                $"AND {NoLaterVersion("claim_versions", "c", "lc", ["insurer_code", "claim_no"])} AND {latestPolicy} " +
+                "GROUP BY 1, 2, 3";
+        }
+    }
+
+    /// <summary>The <c>YYYY-MM</c> text of a date column.</summary>
+    protected abstract string MonthOf(string dateColumn);
+
     /// <summary>
     /// The latest version of each key among extracts dated on or before <c>@asOf</c>: by extract
     /// date, then file name, then load order (a corrected file reloaded under the same name wins).
     /// A row is returned when it matches the filter and no later version of its key exists, so a
     /// key whose latest version falls outside the filter is left out even if an older one matched.
-    /// The "no later version" probe walks the primary key of that one key: most keys have one or
-    /// two versions, so this costs an index lookup per candidate row. Rows come in key order
-    /// (byte order), so every read is deterministic.
+    /// Rows come in key order (byte order), so every read is deterministic.
     /// </summary>
     private string AsOfSql(string table, string[] key, string columns, string? filter)
     {
         var selected = string.Join(", ", columns.Split(", ").Select(c => $"{table}.{c}"));
-        var sameKey = string.Join(" AND ", key.Select(k => $"w.{k} = {table}.{k}"));
         return
             $"SELECT {selected} FROM {table} AS {table} JOIN ingest_ledger l ON l.ingest_id = {table}.ingest_id " +
             $"WHERE {table}.extract_date <= @asOf{(filter is null ? "" : $" AND ({filter})")} " +
-            $"AND NOT EXISTS (SELECT 1 FROM {table} w JOIN ingest_ledger lw ON lw.ingest_id = w.ingest_id " +
-            $"WHERE {sameKey} AND w.extract_date <= @asOf AND (w.extract_date > {table}.extract_date " +
-            $"OR (w.extract_date = {table}.extract_date AND (lw.file_name {FileNameOrder} > l.file_name {FileNameOrder} " +
-            $"OR (lw.file_name = l.file_name AND w.ingest_id > {table}.ingest_id))))) " +
+            $"AND {NoLaterVersion(table, table, "l", key)} " +
             $"ORDER BY {string.Join(", ", key.Select(k => $"{table}.{k} {FileNameOrder}"))}";
+    }
+
+    /// <summary>
+    /// True when row <paramref name="alias"/> (of <paramref name="table"/>, its ingest joined as
+    /// <paramref name="ledger"/>) is the latest version of its key as of <c>@asOf</c>. The probe
+    /// walks the primary key of that one key, and skips the row itself on the key's own columns
+    /// before reading any other: most keys have one version, so it costs one index lookup.
+    /// </summary>
+    private string NoLaterVersion(string table, string alias, string ledger, string[] key)
+    {
+        var sameKey = string.Join(" AND ", key.Select(k => $"w.{k} = {alias}.{k}"));
+        return
+            $"NOT EXISTS (SELECT 1 FROM {table} w JOIN ingest_ledger lw ON lw.ingest_id = w.ingest_id " +
+            $"WHERE {sameKey} AND w.ingest_id <> {alias}.ingest_id AND w.extract_date <= @asOf AND w.extract_date >= {alias}.extract_date " +
+            $"AND (w.extract_date > {alias}.extract_date OR lw.file_name {FileNameOrder} > {ledger}.file_name {FileNameOrder} " +
+            $"OR (lw.file_name = {ledger}.file_name AND w.ingest_id > {alias}.ingest_id)))";
     }
 
     /// <summary>Enum codes read back from the store, looked up instead of parsed: reads return millions of rows.</summary>

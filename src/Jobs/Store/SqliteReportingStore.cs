@@ -31,6 +31,8 @@ public sealed class SqliteReportingStore : SqlReportingStore
 
     protected override string FileNameOrder => "COLLATE BINARY";
 
+    protected override string MonthOf(string dateColumn) => $"substr({dateColumn}, 1, 7)";
+
     public override async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);

@@ -57,12 +57,18 @@ public sealed record IngestEntry(
 /// <param name="Issue">Policies sold in the range.</param>
 /// <param name="Cancel">Policies cancelled in the range.</param>
 /// <param name="ClaimsReported">Policies that claims reported in this range are made on, whenever issued.</param>
+/// <param name="EffectiveOnExpiryVins">
+/// Narrows <paramref name="Effective"/> to policies on a VIN of a policy (any version) expiring in
+/// <paramref name="Expiry"/>: the candidate renewals of a cohort (SPEC §3.1), not every policy
+/// starting in a four-month window.
+/// </param>
 public sealed record PolicySelection(
     DateRange? Expiry = null,
     DateRange? Effective = null,
     DateRange? Issue = null,
     DateRange? Cancel = null,
-    DateRange? ClaimsReported = null)
+    DateRange? ClaimsReported = null,
+    bool EffectiveOnExpiryVins = false)
 {
     public static readonly PolicySelection All = new();
 }

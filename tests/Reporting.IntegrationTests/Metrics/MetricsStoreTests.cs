@@ -105,6 +105,63 @@ public sealed class MetricsStoreTests(string provider)
         Assert.That((clawback.TierMonth, clawback.Tier, clawback.Amount), Is.EqualTo((new BusinessMonth(2026, 1), "C", 120.00m)));
     }
 
+    [Test]
+    public async Task Monthly_totals_in_the_store_follow_the_version_each_date_sees()
+    {
+        // P1 sells 1 000.00 for B01 in September, then a later file moves it to B02 at 1 200.00;
+        // P3 (B02, August) is cancelled in September with a refund of 800.00. Only C1 counts
+        // towards a loss ratio: C2 is withdrawn, C3 is on a policy without a branch, C4 on a
+        // policy the store does not know.
+        await using var store = await TestStore.CreateAsync(provider);
+        var sources = TestStore.ConfiguredSources();
+        var loader = store.Loader();
+        await loader.LoadFileAsync(sources.Get("policies"), store.WriteFile("policies_20261010.csv", CanonicalCsv.Policies(
+            CanonicalCsv.Policy("P1", vin: "LSVAB1234567890A1", issue: "2026-09-05", effective: "2026-09-06", expiry: "2027-09-05", premium: "1000.00"),
+            CanonicalCsv.Policy("P2", vin: "LSVAB1234567890A2", branch: "", issue: "2026-09-06", effective: "2026-09-07", expiry: "2027-09-06", premium: "500.00"),
+            CanonicalCsv.Policy("P3", vin: "LSVAB1234567890A3", branch: "B02", issue: "2026-08-01", effective: "2026-08-02", expiry: "2027-08-01", premium: "2000.00",
+                status: "CANCELLED", cancel: "2026-09-20", refund: "800.00"))));
+        await loader.LoadFileAsync(sources.Get("claims"), store.WriteFile("claims_20261010.csv", CanonicalCsv.File(CanonicalCsv.ClaimHeader, [
+            CanonicalCsv.Claim("C1", policyNo: "P1", vin: "LSVAB1234567890A1", loss: "2026-09-09", report: "2026-09-10", assessed: "300.00"),
+            CanonicalCsv.Claim("C2", policyNo: "P1", vin: "LSVAB1234567890A1", loss: "2026-09-09", report: "2026-09-11", assessed: "999.00", status: "WITHDRAWN"),
+            CanonicalCsv.Claim("C3", policyNo: "P2", vin: "LSVAB1234567890A2", loss: "2026-09-09", report: "2026-09-12", assessed: "50.00"),
+            CanonicalCsv.Claim("C4", policyNo: "NOPE", vin: "LSVAB1234567890A4", loss: "2026-09-09", report: "2026-09-13", assessed: "70.00")])));
+        await loader.LoadFileAsync(sources.Get("policies"), store.WriteFile("policies_20261020.csv", CanonicalCsv.Policies(
+            CanonicalCsv.Policy("P1", vin: "LSVAB1234567890A1", branch: "B02", issue: "2026-09-05", effective: "2026-09-06", expiry: "2027-09-05", premium: "1200.00"))));
+        var period = new DateRange(new DateOnly(2026, 8, 1), new DateOnly(2026, 9, 30));
+        var august = new BusinessMonth(2026, 8);
+        var september = new BusinessMonth(2026, 9);
+
+        var before = await store.Store.GetBranchMonthTotalsAsync(new DateOnly(2026, 10, 15), period);
+        var after = await store.Store.GetBranchMonthTotalsAsync(new DateOnly(2026, 10, 31), period);
+
+        Assert.That(before, Is.EqualTo(new[]
+        {
+            new BranchMonthTotals("B01", "PICC", september, 1000.00m, 0m, 300.00m),
+            new BranchMonthTotals("B02", "PICC", august, 2000.00m, 0m, 0m),
+            new BranchMonthTotals("B02", "PICC", september, 0m, 800.00m, 0m),
+        }));
+        Assert.That(after, Is.EqualTo(new[]
+        {
+            new BranchMonthTotals("B02", "PICC", august, 2000.00m, 0m, 0m),
+            new BranchMonthTotals("B02", "PICC", september, 1200.00m, 800.00m, 300.00m),
+        }));
+    }
+
+    [Test]
+    public async Task Monthly_totals_in_the_store_equal_the_rule_s_sums_over_everything_it_holds([Values("2026-10-31", "2026-09-30")] string asOfText)
+    {
+        var store = (await DemoBook.LoadedAsync(provider)).Store;
+        var asOf = DateOnly.ParseExact(asOfText, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var period = new DateRange(new DateOnly(2025, 4, 1), new DateOnly(2026, 10, 31));
+
+        var inStore = await store.GetBranchMonthTotalsAsync(asOf, period);
+        var byRule = BranchMonthTotals.Between(
+            BranchMonthTotals.From(await store.GetPoliciesAsync(asOf), await store.GetClaimsAsync(asOf)), new BusinessMonth(2025, 4), new BusinessMonth(2026, 10));
+
+        Assert.That(inStore, Has.Count.GreaterThan(50));
+        Assert.That(inStore, Is.EqualTo(byRule));
+    }
+
     private static async Task<string> JsonAsync(IReportingStore store, DateOnly asOf, BusinessMonth month) =>
         MetricsExport.ToJson(MetricsCalculator.Calculate(await MetricsInputQuery.LoadAsync(store, asOf, month, DemoBook.Metrics)).Report);
 

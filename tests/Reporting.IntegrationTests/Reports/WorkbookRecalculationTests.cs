@@ -347,6 +347,9 @@ public sealed class WorkbookRecalculationTests : IDisposable
         public Task<IReadOnlyList<Policy>> GetPoliciesAsync(DateOnly asOf, PolicySelection? selection = null, CancellationToken cancellationToken = default) =>
             inner.GetPoliciesAsync(asOf, selection, cancellationToken);
 
+        public Task<IReadOnlyList<BranchMonthTotals>> GetBranchMonthTotalsAsync(DateOnly asOf, DateRange period, CancellationToken cancellationToken = default) =>
+            inner.GetBranchMonthTotalsAsync(asOf, period, cancellationToken);
+
         public Task<IReadOnlyList<Claim>> GetClaimsAsync(DateOnly asOf, DateRange? reported = null, CancellationToken cancellationToken = default) =>
             inner.GetClaimsAsync(asOf, reported, cancellationToken);
 

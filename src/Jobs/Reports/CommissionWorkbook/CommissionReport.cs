@@ -26,12 +26,12 @@ public static class CommissionReport
     public static async Task<CommissionReportOutput> BuildAsync(ReportContext context, DateOnly asOf, BusinessMonth month, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var input = await MetricsInputQuery.LoadAsync(context.Store, asOf, month, context.Metrics, ct);
-        var result = MetricsCalculator.Calculate(input);
         var monthRange = new Domain.DateRange(month.First, month.Last);
-        var versions = await context.Store.GetPolicyVersionsAsync(asOf, new PolicySelection(Issue: monthRange, Cancel: monthRange), ct);
-        var ledger = await context.Store.GetLedgerAsync(cancellationToken: ct);
-        return Build(context, result, ledger, versions);
+        var inputRead = MetricsInputQuery.LoadAsync(context.Store, asOf, month, context.Metrics, ct);
+        var versionsRead = context.Store.GetPolicyVersionsAsync(asOf, new PolicySelection(Issue: monthRange, Cancel: monthRange), ct);
+        var ledgerRead = context.Store.GetLedgerAsync(cancellationToken: ct);
+        var result = MetricsCalculator.Calculate(await inputRead);
+        return Build(context, result, await ledgerRead, await versionsRead);
     }
 
     /// <summary>The workbook, reconciliation and email from a metrics result and what the store says of the files.</summary>

@@ -23,14 +23,20 @@ public static class MorningEmailLoader
         var store = context.Store;
         var options = context.Metrics;
         var month = BusinessMonth.Of(businessDate);
-        var metrics = MetricsCalculator.Calculate(await MetricsInputQuery.LoadAsync(store, businessDate, month, options, cancellationToken));
-
         var ranges = MorningEmailRanges.For(businessDate, options);
-        var policies = await store.GetPoliciesAsync(
-            businessDate, new PolicySelection(Expiry: ranges.CohortExpiry, Effective: ranges.RenewalEffective), cancellationToken);
-        var renewals = ranges.Renewals(policies, businessDate, options);
-        var followUps = await store.GetFollowUpsAsync(businessDate, ranges.CallListExpiry, cancellationToken);
-        var freshness = await DataFreshness.ForAsync(store, context.Sources, businessDate, cancellationToken);
+
+        // The reads are independent: they run side by side, each on its own connection.
+        var metricsRead = MetricsInputQuery.LoadAsync(store, businessDate, month, options, cancellationToken);
+        var policiesRead = store.GetPoliciesAsync(
+            businessDate,
+            new PolicySelection(Expiry: ranges.CohortExpiry, Effective: ranges.RenewalEffective, EffectiveOnExpiryVins: true),
+            cancellationToken);
+        var followUpsRead = store.GetFollowUpsAsync(businessDate, ranges.CallListExpiry, cancellationToken);
+        var freshnessRead = DataFreshness.ForAsync(store, context.Sources, businessDate, cancellationToken);
+        var metrics = MetricsCalculator.Calculate(await metricsRead);
+        var renewals = ranges.Renewals(await policiesRead, businessDate, options);
+        var followUps = await followUpsRead;
+        var freshness = await freshnessRead;
 
         return new MorningEmailInput(
             businessDate, metrics, renewals, followUps, freshness, context.Reference, options, context.Sources, businessZone, context.Banner);

@@ -164,6 +164,10 @@ internal sealed class InMemoryStore(
     public Task<IReadOnlyList<FollowUp>> GetFollowUpsAsync(DateOnly asOf, DateRange? policyExpiry = null, CancellationToken cancellationToken = default) =>
         Task.FromResult(followUps);
 
+    public Task<IReadOnlyList<BranchMonthTotals>> GetBranchMonthTotalsAsync(DateOnly asOf, DateRange period, CancellationToken cancellationToken = default) =>
+        Task.FromResult(BranchMonthTotals.Between(
+            BranchMonthTotals.From(policies.Select(p => p.Policy), claims), BusinessMonth.Of(period.From), BusinessMonth.Of(period.To)));
+
     public Task MigrateAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     public Task<IExtractLoad?> BeginLoadAsync(LoadHeader header, CancellationToken cancellationToken = default) => throw new NotSupportedException();

@@ -1,0 +1,79 @@
+// SPEC §3.3 written premium and §3.4 loss ratio: the monthly sums both are made of, per branch × insurer × month.
+using Reporting.Jobs.Domain;
+
+namespace Reporting.Jobs.Metrics;
+
+/// <summary>
+/// What a branch did with an insurer in a month, summed: the premium of the policies it sold that
+/// were issued in the month, the refunds of its policies cancelled in the month, and the assessed
+/// amounts of the non-withdrawn claims reported in the month on its policies. Written premium
+/// (§3.3) is <see cref="IssuedPremium"/> − <see cref="CancelledRefund"/>; the loss ratio (§3.4) sums
+/// <see cref="ClaimsAssessed"/> and written premium over twelve of these months.
+/// </summary>
+/// <remarks>
+/// The tier of a clawed-back policy's issue month looks back twelve months from that month, so a
+/// month's commission needs about two years of these sums. <see cref="From"/> is the definition;
+/// the store computes the same sums in SQL (<c>IReportingStore.GetBranchMonthTotalsAsync</c>) so
+/// that a month's run does not read two years of policies, and a test holds the two equal.
+/// </remarks>
+public sealed record BranchMonthTotals(
+    string Branch,
+    string Insurer,
+    BusinessMonth Month,
+    decimal IssuedPremium,
+    decimal CancelledRefund,
+    decimal ClaimsAssessed)
+{
+    /// <summary>
+    /// The sums over the policies and claims a run sees: policies without a branch are nobody's;
+    /// a claim counts for the branch of the policy it is on (by insurer and policy number), and not
+    /// at all when that policy is unknown or has no branch; withdrawn claims never count. One row
+    /// per (branch, insurer, month) with anything in it, ordered by branch, insurer, month.
+    /// </summary>
+    public static IReadOnlyList<BranchMonthTotals> From(IEnumerable<Policy> policies, IEnumerable<Claim> claims)
+    {
+        ArgumentNullException.ThrowIfNull(policies);
+        ArgumentNullException.ThrowIfNull(claims);
+        var sums = new Dictionary<(string Branch, string Insurer, BusinessMonth Month), (decimal Issued, decimal Refund, decimal Claims)>();
+        var branches = new Dictionary<PolicyKey, string>();
+        foreach (var policy in policies.Where(p => MetricsKeys.HasText(p.BranchCode)))
+        {
+            var branch = policy.BranchCode!;
+            branches[policy.Key] = branch;
+            Add(sums, (branch, policy.InsurerCode, BusinessMonth.Of(policy.IssueDate)), issued: Rounding.Money(policy.Premium));
+            if (policy.Status == PolicyStatus.CANCELLED && policy.CancelDate is { } cancelDate)
+            {
+                Add(sums, (branch, policy.InsurerCode, BusinessMonth.Of(cancelDate)), refund: Rounding.Money(policy.RefundPremium));
+            }
+        }
+
+        foreach (var claim in claims.Where(c => c.Status != ClaimStatus.WITHDRAWN))
+        {
+            if (branches.TryGetValue(claim.PolicyKey, out var branch))
+            {
+                Add(sums, (branch, claim.InsurerCode, BusinessMonth.Of(claim.ReportDate)), claims: Rounding.Money(claim.AssessedAmount));
+            }
+        }
+
+        return [.. sums
+            .Select(s => new BranchMonthTotals(s.Key.Branch, s.Key.Insurer, s.Key.Month, s.Value.Issued, s.Value.Refund, s.Value.Claims))
+            .OrderBy(t => t.Branch, StringComparer.Ordinal)
+            .ThenBy(t => t.Insurer, StringComparer.Ordinal)
+            .ThenBy(t => t.Month)];
+    }
+
+    /// <summary>Only the rows of months <paramref name="from"/> … <paramref name="to"/>, inclusive.</summary>
+    public static IReadOnlyList<BranchMonthTotals> Between(IEnumerable<BranchMonthTotals> totals, BusinessMonth from, BusinessMonth to) =>
+        [.. totals.Where(t => t.Month >= from && t.Month <= to)];
+
+    private static void Add(
+        Dictionary<(string, string, BusinessMonth), (decimal Issued, decimal Refund, decimal Claims)> sums,
+        (string, string, BusinessMonth) key,
+        decimal issued = 0m,
+        decimal refund = 0m,
+        decimal claims = 0m)
+    {
+        var (i, r, c) = sums.GetValueOrDefault(key);
+        sums[key] = (i + issued, r + refund, c + claims);
+    }
+}
