@@ -27,9 +27,14 @@ public static class DeterministicWorkbook
     public static readonly DateTimeOffset EntryTimestamp = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>A new package with fixed properties and no clock in them.</summary>
+    /// <remarks>
+    /// EPPlus stores its entries uncompressed (<c>Level0</c>): <see cref="Save"/> compresses them
+    /// anyway, with the runtime's native Deflate, several times faster than EPPlus's managed one on
+    /// a 100 MB detail sheet. The saved bytes are the same, since they depend only on the entries.
+    /// </remarks>
     public static ExcelPackage Create(string title, string subject)
     {
-        var package = new ExcelPackage();
+        var package = new ExcelPackage { Compression = OfficeOpenXml.CompressionLevel.Level0 };
         var properties = package.Workbook.Properties;
         properties.Author = Author;
         properties.LastModifiedBy = Author;
