@@ -87,12 +87,12 @@ internal sealed class CommissionWorkbookWriter
     /// <summary>The first six columns every line sheet shares: branch code and name, insurer, coverage, policy, issue date.</summary>
     private void WritePolicy(SheetTable sheet, int row, Policy p)
     {
-        sheet.Value(row, 1, p.BranchCode);
-        sheet.Value(row, 2, _labels.Branch(p.BranchCode));
-        sheet.Value(row, 3, p.InsurerCode);
-        sheet.Value(row, 4, ReportLabels.Coverage(p.Coverage));
-        sheet.Value(row, 5, p.PolicyNo);
-        sheet.Value(row, 6, p.IssueDate);
+        sheet.Set(row, 1, p.BranchCode);
+        sheet.Set(row, 2, _labels.Branch(p.BranchCode));
+        sheet.Set(row, 3, p.InsurerCode);
+        sheet.Set(row, 4, ReportLabels.Coverage(p.Coverage));
+        sheet.Set(row, 5, p.PolicyNo);
+        sheet.Set(row, 6, p.IssueDate);
     }
 
     private TableBlock WriteDetail(SheetTable sheet)
@@ -103,10 +103,10 @@ internal sealed class CommissionWorkbookWriter
         {
             var p = line.Policy;
             WritePolicy(sheet, row, p);
-            sheet.Value(row, 7, line.Base);
-            sheet.Value(row, 8, line.Tier);
-            sheet.Value(row, 9, line.Rate, WorkbookFormats.ConfiguredRate(line.Rate));
-            sheet.Value(row, 10, line.Amount);
+            sheet.Set(row, 7, line.Base);
+            sheet.Set(row, 8, line.Tier);
+            sheet.Set(row, 9, line.Rate, WorkbookFormats.ConfiguredRate(line.Rate));
+            sheet.Set(row, 10, line.Amount);
             WriteSource(sheet, row, 11, p.Key);
             row++;
         }
@@ -137,12 +137,12 @@ internal sealed class CommissionWorkbookWriter
         {
             var p = line.Policy;
             WritePolicy(sheet, row, p);
-            sheet.Value(row, 7, p.CancelDate);
-            sheet.Value(row, 8, line.Base);
-            sheet.Value(row, 9, line.TierMonth.ToString());
-            sheet.Value(row, 10, line.Tier);
-            sheet.Value(row, 11, line.Rate, WorkbookFormats.ConfiguredRate(line.Rate));
-            sheet.Value(row, 12, line.Amount);
+            sheet.Set(row, 7, p.CancelDate);
+            sheet.Set(row, 8, line.Base);
+            sheet.Set(row, 9, line.TierMonth.ToString());
+            sheet.Set(row, 10, line.Tier);
+            sheet.Set(row, 11, line.Rate, WorkbookFormats.ConfiguredRate(line.Rate));
+            sheet.Set(row, 12, line.Amount);
             WriteSource(sheet, row, 13, p.Key);
             row++;
         }
@@ -468,8 +468,8 @@ internal sealed class CommissionWorkbookWriter
     {
         if (_sources.TryGetValue(key, out var source))
         {
-            sheet.Value(row, column, source.FileName);
-            sheet.Value(row, column + 1, source.IngestId);
+            sheet.Set(row, column, source.FileName);
+            sheet.Set(row, column + 1, source.IngestId);
         }
     }
 
