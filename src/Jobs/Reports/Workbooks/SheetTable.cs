@@ -37,6 +37,7 @@ public sealed class SheetTable
     public const int FirstRow = 3;
 
     private static readonly Color HeaderFill = Color.FromArgb(0xDD, 0xEB, 0xF7);
+    private readonly ExcelPackage _package;
     private readonly double[] _widest;
     private readonly FormatRun?[] _runs;
     private readonly Dictionary<(int Column, string Format), NumberExtremes> _extremes = [];
@@ -45,6 +46,7 @@ public sealed class SheetTable
     {
         ArgumentNullException.ThrowIfNull(package);
         ArgumentNullException.ThrowIfNull(columns);
+        _package = package;
         Sheet = package.Workbook.Worksheets.Add(name);
         Columns = columns;
         _widest = new double[columns.Count + 1];
@@ -120,34 +122,93 @@ public sealed class SheetTable
     /// </summary>
     public void Set(int row, int column, object? value, string? format = null)
     {
+        if (value is null)
+        {
+            return;
+        }
+
+        var style = Measure(column, value, format);
+        Sheet.SetValue(row, column, value is DateOnly date ? date.ToDateTime(TimeOnly.MinValue) : value);
+        if (style is not null)
+        {
+            Run(row, column, style);
+        }
+    }
+
+    /// <summary>
+    /// Writes the rows of a long table, from <see cref="FirstRow"/> on: <paramref name="writeRow"/>
+    /// gives row <c>FirstRow + i</c> its cells with <see cref="IRowCells.Cell"/>, as <see cref="Set"/>
+    /// would take them. It is called for every row now (the widths, and the few rows written into the
+    /// sheet: each row that carries a column's format for the first time), and once more for the
+    /// other rows when the workbook is saved (<see cref="DeterministicWorkbook.Save"/>), which writes
+    /// them straight into the sheet's XML: EPPlus never holds them.
+    /// </summary>
+    public void Stream(int count, Action<int, IRowCells> writeRow)
+    {
+        ArgumentNullException.ThrowIfNull(writeRow);
+        var rows = new StreamedRows(this, count, writeRow);
+        var cells = new RowBuffer();
+        for (var i = 0; i < count; i++)
+        {
+            cells.Clear();
+            writeRow(i, cells);
+            var row = FirstRow + i;
+            var first = false;
+            foreach (var (column, value, format) in cells.Cells)
+            {
+                first |= rows.Styles.TryAdd((column, StyleOf(column, value!, format) ?? ""), row);
+            }
+
+            if (first)
+            {
+                foreach (var (column, value, format) in cells.Cells)
+                {
+                    Set(row, column, value, format);
+                }
+            }
+            else
+            {
+                rows.Streamed[i] = true;
+                foreach (var (column, value, format) in cells.Cells)
+                {
+                    Measure(column, value!, format);
+                }
+            }
+        }
+
+        DeterministicWorkbook.Register(_package, rows);
+    }
+
+    /// <summary>The number format a value's cell takes (null: none), as <see cref="Set"/> applies it.</summary>
+    internal string? StyleOf(int column, object value, string? format)
+    {
         format ??= Columns.Count >= column ? Columns[column - 1].Format : null;
+        return value switch
+        {
+            string => null,
+            DateOnly => format ?? WorkbookFormats.Date,
+            _ => format,
+        };
+    }
+
+    /// <summary>Tracks the width of <paramref name="value"/> as its cell shows it; returns the cell's number format (null: none).</summary>
+    private string? Measure(int column, object value, string? format)
+    {
+        var style = StyleOf(column, value, format);
         switch (value)
         {
-            case null:
-                return;
             case string text:
-                Sheet.SetValue(row, column, text);
                 Track(column, ColumnWidths.Of(text));
-                return;
-            case DateOnly date:
-                Sheet.SetValue(row, column, date.ToDateTime(TimeOnly.MinValue));
-                format ??= WorkbookFormats.Date;
-                Track(column, ColumnWidths.Of(Shows(value, format)));
                 break;
-            case decimal or int or long when format is not null:
-                Sheet.SetValue(row, column, value);
-                Extremes(column, format, value);
+            case decimal or int or long when style is not null:
+                Extremes(column, style, value);
                 break;
             default:
-                Sheet.SetValue(row, column, value);
-                Track(column, ColumnWidths.Of(Shows(value, format)));
+                Track(column, ColumnWidths.Of(Shows(value, style)));
                 break;
         }
 
-        if (format is not null)
-        {
-            Run(row, column, format);
-        }
+        return style;
     }
 
     /// <summary>A rate that may be null: the value, or "—" when the denominator was 0.</summary>

@@ -20,7 +20,13 @@ public sealed class SheetTableTests
         [null, new DateOnly(2026, 9, 3), 0.5m, 0.12345m, -7, 5L],
         ["（无门店）", null, 999999.99m, 0.18m, 1234567, 1234567890123L],
         ["B01", new DateOnly(2026, 9, 30), 0m, 0.04m, 0, 1L],
+        ["A&B <x> \"q\"", new DateOnly(2026, 9, 30), 1m, 0.18m, 2, 1L],
+        [" 前后有空格 ", new DateOnly(2026, 10, 1), 2m, 0.12345m, 3, 2L],
+        ["B03", new DateOnly(2026, 10, 2), 3m, 0.18m, 4, 3L],
     ];
+
+    private static string Format(object?[] values, int column) =>
+        column == 4 && values[column - 1] is decimal rate ? WorkbookFormats.ConfiguredRate(rate) : null!;
 
     private static string Dump(Action<SheetTable, int, int, object?, string?> write)
     {
@@ -31,13 +37,30 @@ public sealed class SheetTableTests
         {
             for (var c = 1; c <= values.Length; c++)
             {
-                var format = c == 4 && values[c - 1] is decimal rate ? WorkbookFormats.ConfiguredRate(rate) : null;
-                write(sheet, row, c, values[c - 1], format);
+                write(sheet, row, c, values[c - 1], Format(values, c));
             }
 
             row++;
         }
 
+        sheet.Totals(sheet.EndRows(row), [3], 0m);
+        sheet.Finish(row - 1);
+        return WorkbookDump.Of(DeterministicWorkbook.Save(package));
+    }
+
+    private static string StreamedDump()
+    {
+        using var package = DeterministicWorkbook.Create("t", "t");
+        var sheet = new SheetTable(package, "s", "title", Columns);
+        sheet.Stream(Rows.Length, (i, cells) =>
+        {
+            for (var c = 1; c <= Rows[i].Length; c++)
+            {
+                cells.Cell(c, Rows[i][c - 1], Format(Rows[i], c));
+            }
+        });
+        var row = SheetTable.FirstRow + Rows.Length;
+        sheet.Totals(sheet.EndRows(row), [3], 0m);
         sheet.Finish(row - 1);
         return WorkbookDump.Of(DeterministicWorkbook.Save(package));
     }
@@ -50,6 +73,31 @@ public sealed class SheetTableTests
         var longTable = Dump((sheet, row, column, value, format) => sheet.Set(row, column, value, format));
 
         Assert.That(longTable, Is.EqualTo(cellByCell));
+    }
+
+    [Test]
+    public void Rows_streamed_into_the_sheet_on_saving_read_back_as_rows_written_cell_by_cell()
+    {
+        var cellByCell = Dump((sheet, row, column, value, format) => sheet.Value(row, column, value, format));
+
+        var streamed = StreamedDump();
+
+        Assert.That(streamed, Is.EqualTo(cellByCell));
+    }
+
+    [Test]
+    public void A_workbook_with_streamed_rows_is_saved_byte_identical_twice()
+    {
+        byte[] Save()
+        {
+            using var package = DeterministicWorkbook.Create("t", "t");
+            var sheet = new SheetTable(package, "s", "title", Columns);
+            sheet.Stream(Rows.Length, (i, cells) => cells.Cell(1, Rows[i][0]));
+            sheet.Finish(SheetTable.FirstRow + Rows.Length - 1);
+            return DeterministicWorkbook.Save(package);
+        }
+
+        Assert.That(Save(), Is.EqualTo(Save()));
     }
 
     [Test]
