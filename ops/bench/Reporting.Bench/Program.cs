@@ -160,6 +160,10 @@ switch (command)
             return 0;
         }
 
+    case "commission-writer":
+        // The commission workbook alone on a synthetic month of <policies> lines: Reporting.Bench commission-writer <work> 200000
+        return Reporting.Bench.WorkbookBench.Run(work, policies);
+
     case "parse":
         {
             // The extract stage alone (decode, map, validate), without a store: where ingest time goes.

@@ -85,33 +85,31 @@ internal sealed class CommissionWorkbookWriter
     private const int DBranch = 1, DInsurer = 3, DCoverage = 4, DPremium = 7, DCommission = 10, DIngest = 12;
 
     /// <summary>The first six columns every line sheet shares: branch code and name, insurer, coverage, policy, issue date.</summary>
-    private void WritePolicy(SheetTable sheet, int row, Policy p)
+    private void WritePolicy(IRowCells cells, Policy p)
     {
-        sheet.Value(row, 1, p.BranchCode);
-        sheet.Value(row, 2, _labels.Branch(p.BranchCode));
-        sheet.Value(row, 3, p.InsurerCode);
-        sheet.Value(row, 4, ReportLabels.Coverage(p.Coverage));
-        sheet.Value(row, 5, p.PolicyNo);
-        sheet.Value(row, 6, p.IssueDate);
+        cells.Cell(1, p.BranchCode);
+        cells.Cell(2, _labels.Branch(p.BranchCode));
+        cells.Cell(3, p.InsurerCode);
+        cells.Cell(4, ReportLabels.Coverage(p.Coverage));
+        cells.Cell(5, p.PolicyNo);
+        cells.Cell(6, p.IssueDate);
     }
 
     private TableBlock WriteDetail(SheetTable sheet)
     {
         var lines = Ordered(_result.CommissionLines.Where(l => l.Kind == CommissionLineKind.Sale));
-        var row = FirstRow;
-        foreach (var line in lines)
+        sheet.Stream(lines.Count, (i, cells) =>
         {
-            var p = line.Policy;
-            WritePolicy(sheet, row, p);
-            sheet.Value(row, 7, line.Base);
-            sheet.Value(row, 8, line.Tier);
-            sheet.Value(row, 9, line.Rate, WorkbookFormats.ConfiguredRate(line.Rate));
-            sheet.Value(row, 10, line.Amount);
-            WriteSource(sheet, row, 11, p.Key);
-            row++;
-        }
+            var line = lines[i];
+            WritePolicy(cells, line.Policy);
+            cells.Cell(7, line.Base);
+            cells.Cell(8, line.Tier);
+            cells.Cell(9, line.Rate, WorkbookFormats.ConfiguredRate(line.Rate));
+            cells.Cell(10, line.Amount);
+            WriteSource(cells, 11, line.Policy.Key);
+        });
 
-        var block = sheet.EndRows(row);
+        var block = sheet.EndRows(FirstRow + lines.Count);
         sheet.Totals(block, [DPremium, DCommission], lines.Sum(l => l.Base), lines.Sum(l => l.Amount));
         sheet.Finish(block.Last);
         return block;
@@ -132,22 +130,21 @@ internal sealed class CommissionWorkbookWriter
     private TableBlock WriteClawbacks(SheetTable sheet)
     {
         var lines = Ordered(_result.CommissionLines.Where(l => l.Kind == CommissionLineKind.Clawback));
-        var row = FirstRow;
-        foreach (var line in lines)
+        sheet.Stream(lines.Count, (i, cells) =>
         {
+            var line = lines[i];
             var p = line.Policy;
-            WritePolicy(sheet, row, p);
-            sheet.Value(row, 7, p.CancelDate);
-            sheet.Value(row, 8, line.Base);
-            sheet.Value(row, 9, line.TierMonth.ToString());
-            sheet.Value(row, 10, line.Tier);
-            sheet.Value(row, 11, line.Rate, WorkbookFormats.ConfiguredRate(line.Rate));
-            sheet.Value(row, 12, line.Amount);
-            WriteSource(sheet, row, 13, p.Key);
-            row++;
-        }
+            WritePolicy(cells, p);
+            cells.Cell(7, p.CancelDate);
+            cells.Cell(8, line.Base);
+            cells.Cell(9, line.TierMonth.ToString());
+            cells.Cell(10, line.Tier);
+            cells.Cell(11, line.Rate, WorkbookFormats.ConfiguredRate(line.Rate));
+            cells.Cell(12, line.Amount);
+            WriteSource(cells, 13, p.Key);
+        });
 
-        var block = sheet.EndRows(row);
+        var block = sheet.EndRows(FirstRow + lines.Count);
         sheet.Totals(block, [CRefund, CClawback], lines.Sum(l => l.Base), lines.Sum(l => l.Amount));
         sheet.Finish(block.Last);
         return block;
@@ -464,12 +461,12 @@ internal sealed class CommissionWorkbookWriter
         _ => files.Sum(f => f.ClawbackRefund),
     };
 
-    private void WriteSource(SheetTable sheet, int row, int column, PolicyKey key)
+    private void WriteSource(IRowCells cells, int column, PolicyKey key)
     {
         if (_sources.TryGetValue(key, out var source))
         {
-            sheet.Value(row, column, source.FileName);
-            sheet.Value(row, column + 1, source.IngestId);
+            cells.Cell(column, source.FileName);
+            cells.Cell(column + 1, source.IngestId);
         }
     }
 

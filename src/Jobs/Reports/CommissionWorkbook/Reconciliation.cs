@@ -155,9 +155,25 @@ internal static class CommissionReconciliation
             .ThenBy(f => f.FileName, StringComparer.Ordinal)
             .ThenBy(f => f.IngestId)];
 
-        var sales = result.CommissionLines.Where(l => l.Kind == CommissionLineKind.Sale).ToList();
-        var detailPremium = sales.Sum(l => l.Base);
-        var summaryPremium = summaryBranches.Sum(b => sales.Where(l => l.Policy.BranchCode == b).Sum(l => l.Base));
+        // One pass over the lines: Σ of all sales, and of those whose branch has a summary row.
+        var inSummary = summaryBranches.Where(b => b is not null).ToHashSet(StringComparer.Ordinal);
+        var noBranchInSummary = summaryBranches.Contains(null);
+        var detailPremium = 0m;
+        var summaryPremium = 0m;
+        foreach (var line in result.CommissionLines)
+        {
+            if (line.Kind != CommissionLineKind.Sale)
+            {
+                continue;
+            }
+
+            detailPremium += line.Base;
+            if (line.Policy.BranchCode is { } branch ? inSummary.Contains(branch) : noBranchInSummary)
+            {
+                summaryPremium += line.Base;
+            }
+        }
+
         var rowsPremium = result.Report.Commission.Sum(r => r.Premium);
         var filesPremium = perFile.Values.Sum(t => t.DetailPremium);
         Compare(mismatches, "汇总保费合计 (summary premium)", summaryPremium, detailPremium);

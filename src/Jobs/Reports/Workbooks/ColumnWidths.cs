@@ -29,19 +29,33 @@ public static class ColumnWidths
             return 0;
         }
 
+        // One pass, no allocation: this runs for every text cell of a 200 000-line detail sheet.
         var widest = 0.0;
-        foreach (var line in text.Split('\n'))
+        var width = 0.0;
+        var rest = text.AsSpan();
+        while (!rest.IsEmpty)
         {
-            var width = 0.0;
-            foreach (var rune in line.EnumerateRunes())
+            var c = rest[0];
+            if (c == '\n')
             {
-                width += IsWide(rune) ? 2 : 1;
+                widest = Math.Max(widest, width);
+                width = 0;
+                rest = rest[1..];
             }
-
-            widest = Math.Max(widest, width);
+            else if (c < 0x1100)
+            {
+                width += 1;
+                rest = rest[1..];
+            }
+            else
+            {
+                Rune.DecodeFromUtf16(rest, out var rune, out var consumed);
+                width += IsWide(rune) ? 2 : 1;
+                rest = rest[consumed..];
+            }
         }
 
-        return widest;
+        return Math.Max(widest, width);
     }
 
     /// <summary>The column width for the widest text of a column.</summary>

@@ -1,4 +1,6 @@
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
+using System.Text;
 using OfficeOpenXml;
 
 namespace Reporting.Jobs.Reports.Workbooks;
@@ -26,10 +28,18 @@ public static class DeterministicWorkbook
     /// <summary>Every zip entry's timestamp: 2000-01-01 00:00 (a DOS date; 1980 is its lower bound).</summary>
     public static readonly DateTimeOffset EntryTimestamp = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The long tables of each package whose rows are written into the sheet XML on saving.</summary>
+    private static readonly ConditionalWeakTable<ExcelPackage, List<StreamedRows>> Streamed = [];
+
     /// <summary>A new package with fixed properties and no clock in them.</summary>
+    /// <remarks>
+    /// EPPlus stores its entries uncompressed (<c>Level0</c>): <see cref="Save"/> compresses them
+    /// anyway, with the runtime's native Deflate, several times faster than EPPlus's managed one on
+    /// a 100 MB detail sheet. The saved bytes are the same, since they depend only on the entries.
+    /// </remarks>
     public static ExcelPackage Create(string title, string subject)
     {
-        var package = new ExcelPackage();
+        var package = new ExcelPackage { Compression = OfficeOpenXml.CompressionLevel.Level0 };
         var properties = package.Workbook.Properties;
         properties.Author = Author;
         properties.LastModifiedBy = Author;
@@ -43,24 +53,65 @@ public static class DeterministicWorkbook
     public static byte[] Save(ExcelPackage package)
     {
         ArgumentNullException.ThrowIfNull(package);
-        return Normalize(package.GetAsByteArray());
+        return Normalize(package.GetAsByteArray(), Streamed.TryGetValue(package, out var tables) ? tables : []);
     }
 
+    /// <summary>The zip entry of each streamed table's sheet (e.g. <c>xl/worksheets/sheet4.xml</c>), from the workbook part and its relationships.</summary>
+    private static Dictionary<string, StreamedRows> SheetParts(ZipArchive package, List<StreamedRows> tables)
+    {
+        static System.Xml.XmlDocument Read(ZipArchive package, string name)
+        {
+            var document = new System.Xml.XmlDocument { XmlResolver = null };
+            using var stream = (package.GetEntry(name) ?? throw new InvalidOperationException("no " + name + " in the package")).Open();
+            using var reader = System.Xml.XmlReader.Create(stream, new System.Xml.XmlReaderSettings { DtdProcessing = System.Xml.DtdProcessing.Prohibit });
+            document.Load(reader);
+            return document;
+        }
+
+        const string Relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+        var targets = Read(package, "xl/_rels/workbook.xml.rels").GetElementsByTagName("Relationship").Cast<System.Xml.XmlElement>()
+            .ToDictionary(r => r.GetAttribute("Id"), r => r.GetAttribute("Target"), StringComparer.Ordinal);
+        var parts = Read(package, "xl/workbook.xml").GetElementsByTagName("sheet").Cast<System.Xml.XmlElement>()
+            .ToDictionary(s => s.GetAttribute("name"), s => targets[s.GetAttribute("id", Relationships)] is var target && target.StartsWith('/') ? target[1..] : "xl/" + target, StringComparer.Ordinal);
+        return tables.ToDictionary(t => parts[t.SheetName], StringComparer.Ordinal);
+    }
+
+    /// <summary>Rows of a long table to write into its sheet's XML when <paramref name="package"/> is saved (<see cref="SheetTable.Stream"/>).</summary>
+    internal static void Register(ExcelPackage package, StreamedRows rows) => Streamed.GetOrCreateValue(package).Add(rows);
+
     /// <summary>Re-writes a zip package with <see cref="EntryTimestamp"/> on every entry, keeping the entry order.</summary>
-    public static byte[] Normalize(byte[] package)
+    public static byte[] Normalize(byte[] package) => Normalize(package, []);
+
+    private static byte[] Normalize(byte[] package, List<StreamedRows> tables)
     {
         ArgumentNullException.ThrowIfNull(package);
         using var output = new MemoryStream();
         using (var source = new ZipArchive(new MemoryStream(package), ZipArchiveMode.Read))
         using (var target = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
         {
+            var streamed = tables.Count == 0 ? [] : SheetParts(source, tables);
             foreach (var entry in source.Entries)
             {
                 var copy = target.CreateEntry(entry.FullName, System.IO.Compression.CompressionLevel.Optimal);
                 copy.LastWriteTime = EntryTimestamp;
                 using var from = entry.Open();
                 using var to = copy.Open();
-                from.CopyTo(to);
+                if (streamed.TryGetValue(entry.FullName, out var rows))
+                {
+                    // The sheet as EPPlus wrote it (without the long table's rows) is small; the rows stream into the entry.
+                    string sheetXml;
+                    using (var reader = new StreamReader(from, Encoding.UTF8))
+                    {
+                        sheetXml = reader.ReadToEnd();
+                    }
+
+                    using var writer = new StreamWriter(to, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 1 << 16);
+                    rows.WriteInto(sheetXml, writer);
+                }
+                else
+                {
+                    from.CopyTo(to);
+                }
             }
         }
 

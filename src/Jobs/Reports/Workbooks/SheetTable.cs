@@ -19,6 +19,17 @@ public sealed record WorkbookColumn(string Chinese, string English, string? Form
 /// the header, puts the filter on the table and sets up printing (A4 landscape, one page wide,
 /// header repeated).
 /// </summary>
+/// <remarks>
+/// Two ways to write a value, with the same result in the saved sheet: <see cref="Value"/> styles
+/// its cell at once (for short tables, totals, checks); <see cref="Set"/> is for long tables (a
+/// month's 200 000 policy lines): it writes the value straight into the sheet's cell store, and
+/// applies number formats once per run of consecutive rows of a column with the same format
+/// (EPPlus restyles a range in one pass; styling cell by cell looks up the style sheet per cell).
+/// Its widths are exact too: the widest text of a number column is that of its largest or its
+/// most negative value (the width of <c>#,##0.00</c>, <c>0.00%</c>, <c>#,##0</c> or <c>0</c> never
+/// shrinks as |value| grows), so <see cref="Set"/> keeps the two extremes per column and format and
+/// formats only them, in <see cref="Finish"/>.
+/// </remarks>
 public sealed class SheetTable
 {
     public const int TitleRow = 1;
@@ -26,15 +37,20 @@ public sealed class SheetTable
     public const int FirstRow = 3;
 
     private static readonly Color HeaderFill = Color.FromArgb(0xDD, 0xEB, 0xF7);
+    private readonly ExcelPackage _package;
     private readonly double[] _widest;
+    private readonly FormatRun?[] _runs;
+    private readonly Dictionary<(int Column, string Format), NumberExtremes> _extremes = [];
 
     public SheetTable(ExcelPackage package, string name, string title, IReadOnlyList<WorkbookColumn> columns)
     {
         ArgumentNullException.ThrowIfNull(package);
         ArgumentNullException.ThrowIfNull(columns);
+        _package = package;
         Sheet = package.Workbook.Worksheets.Add(name);
         Columns = columns;
         _widest = new double[columns.Count + 1];
+        _runs = new FormatRun?[columns.Count + 1];
         var titleCell = Sheet.Cells[TitleRow, 1];
         titleCell.Value = title;
         titleCell.Style.Font.Bold = true;
@@ -97,6 +113,104 @@ public sealed class SheetTable
         Track(column, ColumnWidths.Of(Shows(value, format)));
     }
 
+    /// <summary>
+    /// Writes a value as <see cref="Value"/> does — text, a number (<see cref="decimal"/>,
+    /// <see cref="int"/>, <see cref="long"/>), a <see cref="DateOnly"/>, or null for no cell, in the
+    /// column's format unless given — for long tables: the format is applied per run of rows and the
+    /// width settled in <see cref="Finish"/> (see the remarks of the class). Rows of a column are
+    /// written top down.
+    /// </summary>
+    public void Set(int row, int column, object? value, string? format = null)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        var style = Measure(column, value, format);
+        Sheet.SetValue(row, column, value is DateOnly date ? date.ToDateTime(TimeOnly.MinValue) : value);
+        if (style is not null)
+        {
+            Run(row, column, style);
+        }
+    }
+
+    /// <summary>
+    /// Writes the rows of a long table, from <see cref="FirstRow"/> on: <paramref name="writeRow"/>
+    /// gives row <c>FirstRow + i</c> its cells with <see cref="IRowCells.Cell"/>, as <see cref="Set"/>
+    /// would take them. It is called for every row now (the widths, and the few rows written into the
+    /// sheet: each row that carries a column's format for the first time), and once more for the
+    /// other rows when the workbook is saved (<see cref="DeterministicWorkbook.Save"/>), which writes
+    /// them straight into the sheet's XML: EPPlus never holds them.
+    /// </summary>
+    public void Stream(int count, Action<int, IRowCells> writeRow)
+    {
+        ArgumentNullException.ThrowIfNull(writeRow);
+        var rows = new StreamedRows(this, count, writeRow);
+        var cells = new RowBuffer();
+        for (var i = 0; i < count; i++)
+        {
+            cells.Clear();
+            writeRow(i, cells);
+            var row = FirstRow + i;
+            var first = false;
+            foreach (var (column, value, format) in cells.Cells)
+            {
+                first |= rows.Styles.TryAdd((column, StyleOf(column, value!, format) ?? ""), row);
+            }
+
+            if (first)
+            {
+                foreach (var (column, value, format) in cells.Cells)
+                {
+                    Set(row, column, value, format);
+                }
+            }
+            else
+            {
+                rows.Streamed[i] = true;
+                foreach (var (column, value, format) in cells.Cells)
+                {
+                    Measure(column, value!, format);
+                }
+            }
+        }
+
+        DeterministicWorkbook.Register(_package, rows);
+    }
+
+    /// <summary>The number format a value's cell takes (null: none), as <see cref="Set"/> applies it.</summary>
+    internal string? StyleOf(int column, object value, string? format)
+    {
+        format ??= Columns.Count >= column ? Columns[column - 1].Format : null;
+        return value switch
+        {
+            string => null,
+            DateOnly => format ?? WorkbookFormats.Date,
+            _ => format,
+        };
+    }
+
+    /// <summary>Tracks the width of <paramref name="value"/> as its cell shows it; returns the cell's number format (null: none).</summary>
+    private string? Measure(int column, object value, string? format)
+    {
+        var style = StyleOf(column, value, format);
+        switch (value)
+        {
+            case string text:
+                Track(column, ColumnWidths.Of(text));
+                break;
+            case decimal or int or long when style is not null:
+                Extremes(column, style, value);
+                break;
+            default:
+                Track(column, ColumnWidths.Of(Shows(value, style)));
+                break;
+        }
+
+        return style;
+    }
+
     /// <summary>A rate that may be null: the value, or "—" when the denominator was 0.</summary>
     public void Rate(int row, int column, decimal? rate, string format = WorkbookFormats.Percent)
     {
@@ -142,6 +256,18 @@ public sealed class SheetTable
     /// </summary>
     public void Finish(int lastFilteredRow)
     {
+        for (var c = 1; c < _runs.Length; c++)
+        {
+            EndRun(c);
+        }
+
+        foreach (var ((column, format), extremes) in _extremes)
+        {
+            Track(column, ColumnWidths.Of(Shows(extremes.Lowest, format)));
+            Track(column, ColumnWidths.Of(Shows(extremes.Highest, format)));
+        }
+
+        _extremes.Clear();
         for (var c = 1; c <= Columns.Count; c++)
         {
             Sheet.Column(c).Width = ColumnWidths.ForText(_widest[c]);
@@ -230,6 +356,61 @@ public sealed class SheetTable
         }
     }
 
+    /// <summary>Extends the column's run of <paramref name="format"/> to <paramref name="row"/>, or applies the run so far and starts a new one.</summary>
+    private void Run(int row, int column, string format)
+    {
+        if (column >= _runs.Length)
+        {
+            Sheet.Cells[row, column].Style.Numberformat.Format = format;
+            return;
+        }
+
+        if (_runs[column] is { } run && run.Last == row - 1 && string.Equals(run.Format, format, StringComparison.Ordinal))
+        {
+            run.Last = row;
+            return;
+        }
+
+        EndRun(column);
+        _runs[column] = new FormatRun(format, row);
+    }
+
+    private void EndRun(int column)
+    {
+        if (_runs[column] is { } run)
+        {
+            Sheet.Cells[run.First, column, run.Last, column].Style.Numberformat.Format = run.Format;
+            _runs[column] = null;
+        }
+    }
+
+    private void Extremes(int column, string format, object value)
+    {
+        var number = value switch
+        {
+            int i => i,
+            long l => l,
+            _ => (decimal)value,
+        };
+        if (_extremes.TryGetValue((column, format), out var extremes))
+        {
+            if (number < extremes.LowestNumber)
+            {
+                extremes.LowestNumber = number;
+                extremes.Lowest = value;
+            }
+            else if (number > extremes.HighestNumber)
+            {
+                extremes.HighestNumber = number;
+                extremes.Highest = value;
+            }
+        }
+        else
+        {
+            _extremes[(column, format)] = new NumberExtremes { LowestNumber = number, Lowest = value, HighestNumber = number, Highest = value };
+        }
+    }
+
     private static string Shows(object? value, string? format) => value switch
     {
         null => "",
@@ -241,6 +422,28 @@ public sealed class SheetTable
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
     };
+}
+
+/// <summary>Consecutive rows <see cref="First"/>…<see cref="Last"/> of a column that take the same number format.</summary>
+internal sealed class FormatRun(string format, int first)
+{
+    public string Format { get; } = format;
+
+    public int First { get; } = first;
+
+    public int Last { get; set; } = first;
+}
+
+/// <summary>The lowest and highest number written in a column with one format (the values as written, for their text).</summary>
+internal sealed class NumberExtremes
+{
+    public decimal LowestNumber { get; set; }
+
+    public object Lowest { get; set; } = 0m;
+
+    public decimal HighestNumber { get; set; }
+
+    public object Highest { get; set; } = 0m;
 }
 
 /// <summary>Data rows <see cref="First"/>…<see cref="Last"/> of a sheet; the totals row is the next.</summary>

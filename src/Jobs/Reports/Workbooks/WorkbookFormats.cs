@@ -25,11 +25,10 @@ public static class WorkbookFormats
     /// The percent format that shows a configured rate exactly as configured: 0.18 is 18.00%,
     /// 0.125 is 12.50%, 0.12345 is 12.345% (never rounded away by the format).
     /// </summary>
-    public static string ConfiguredRate(decimal rate)
-    {
-        var decimals = Math.Max(2, rate.Scale - 2);
-        return "0." + new string('0', decimals) + "%";
-    }
+    public static string ConfiguredRate(decimal rate) => ConfiguredRates[Math.Max(2, rate.Scale - 2)];
+
+    /// <summary>The format for each count of decimals (a decimal's scale is at most 28), made once: every policy line asks.</summary>
+    private static readonly string[] ConfiguredRates = [.. Enumerable.Range(0, 29).Select(decimals => "0." + new string('0', decimals) + "%")];
 
     public static string YuanText(decimal amount) => amount.ToString("#,##0.00", CultureInfo.InvariantCulture);
 

@@ -10,6 +10,8 @@ public sealed class ColumnWidthsTests
     [TestCase("（无门店）", 10)]
     [TestCase("保单号\nPolicy no.", 10)]
     [TestCase("", 0)]
+    [TestCase("𠀀A", 3)]
+    [TestCase("短\n长一些", 6)]
     public void Display_width_counts_a_CJK_character_as_two_Latin_ones(string text, double expected) =>
         Assert.That(ColumnWidths.Of(text), Is.EqualTo(expected));
 
