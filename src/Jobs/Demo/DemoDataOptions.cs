@@ -44,6 +44,21 @@ public sealed class DemoDataOptions
     /// <summary>Policies issued in a steady year, both coverages counted; see the remarks.</summary>
     public int PoliciesPerYear { get; init; } = 6_000;
 
+    /// <summary>
+    /// The share of a renewal specialist's calls on an expiring policy, before the closing one,
+    /// that reach the follow-up log; the closing call (won, lost, or the last try on a lapse) is
+    /// always logged. 1 logs every call: about 1.6 follow-ups per policy. Lower values model a CRM
+    /// where advisors enter the outcome but rarely the attempts before it, as the benchmark books
+    /// of the performance issue do (about 0.3 follow-ups per policy).
+    /// </summary>
+    /// <remarks>
+    /// Which calls are dropped is drawn from a second random generator seeded from
+    /// <see cref="Seed"/>, and a dropped call still makes every draw of the simulation: policies
+    /// and claims do not depend on this share, and a book with a lower share logs a subset of the
+    /// full book's follow-ups under the same ids.
+    /// </remarks>
+    public double FollowUpCallShare { get; init; } = 1.0;
+
     /// <summary>The date of the history file: the business date less <see cref="DailyExtractDays"/>.</summary>
     public DateOnly HistoryEnd => BusinessDate.AddDays(-DailyExtractDays);
 
@@ -53,14 +68,15 @@ public sealed class DemoDataOptions
 
     /// <summary>
     /// Options that produce about <paramref name="totalPolicies"/> policies over the default
-    /// history, for a benchmark; the group keeps <paramref name="branches"/> branches.
+    /// history, for a benchmark; the group keeps <paramref name="branches"/> branches, and
+    /// <paramref name="followUpCallShare"/> is <see cref="FollowUpCallShare"/>.
     /// </summary>
-    public static DemoDataOptions ForTotalPolicies(long totalPolicies, int branches = 6, int seed = 20261031)
+    public static DemoDataOptions ForTotalPolicies(long totalPolicies, int branches = 6, int seed = 20261031, double followUpCallShare = 1.0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(totalPolicies, 100);
         var defaults = new DemoDataOptions();
         var perYear = (int)Math.Min(int.MaxValue, Math.Round(totalPolicies / defaults.HistoryYears));
-        return new DemoDataOptions { Seed = seed, PoliciesPerYear = perYear, Branches = branches };
+        return new DemoDataOptions { Seed = seed, PoliciesPerYear = perYear, Branches = branches, FollowUpCallShare = followUpCallShare };
     }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting.</summary>
@@ -94,6 +110,11 @@ public sealed class DemoDataOptions
         if (PoliciesPerYear is < 10 or > 100_000_000)
         {
             throw Bad(nameof(PoliciesPerYear), PoliciesPerYear, "between 10 and 100000000");
+        }
+
+        if (FollowUpCallShare is < 0 or > 1 || double.IsNaN(FollowUpCallShare))
+        {
+            throw Bad(nameof(FollowUpCallShare), FollowUpCallShare, "between 0 and 1");
         }
 
         if (BusinessDate.Year is < 2000 or > 9000)

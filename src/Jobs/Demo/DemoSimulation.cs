@@ -40,6 +40,8 @@ internal sealed class DemoSimulation
         [LostReason.INSURED_ELSEWHERE, LostReason.INSURED_ELSEWHERE, LostReason.PRICE, LostReason.FRIEND_AT_INSURER];
 
     private readonly Random _random;
+    private readonly Random _callLog;
+    private readonly double _followUpCallShare;
     private readonly DemoExtracts _extracts;
     private readonly IReadOnlyList<BranchProfile> _branches;
     private readonly IReadOnlyList<DemoInsurer> _insurers;
@@ -58,6 +60,8 @@ internal sealed class DemoSimulation
     public DemoSimulation(DemoDataOptions options, DemoDealerGroup group, DemoExtracts extracts)
     {
         _random = new Random(options.Seed);
+        _callLog = new Random(unchecked(options.Seed * 31 + 17));
+        _followUpCallShare = options.FollowUpCallShare;
         _extracts = extracts;
         _branches = group.Profiles;
         _insurers = group.Insurers;
@@ -530,34 +534,41 @@ internal sealed class DemoSimulation
                 changedMind = false;
             }
 
-            FollowUp(expiring, seller, specialist, day, channel, outcomeOfCall, reason);
+            FollowUp(expiring, seller, specialist, day, channel, outcomeOfCall, reason, IsCallLogged());
             first = false;
         }
 
         switch (style)
         {
             case Style.Won:
-                FollowUp(expiring, seller, specialist, renewalIssue, PickClosingChannel(), FollowUpOutcome.WON, null);
+                FollowUp(expiring, seller, specialist, renewalIssue, PickClosingChannel(), FollowUpOutcome.WON, null, logged: true);
                 break;
             case Style.Lost:
-                FollowUp(expiring, seller, specialist, end, PickChannel(), FollowUpOutcome.LOST, finalReason);
+                FollowUp(expiring, seller, specialist, end, PickChannel(), FollowUpOutcome.LOST, finalReason, logged: true);
                 break;
             default:
                 if (outcome == Outcome.Lapsed)
                 {
-                    FollowUp(expiring, seller, specialist, end, PickChannel(), Pick(OpenOutcomes), null);
+                    FollowUp(expiring, seller, specialist, end, PickChannel(), Pick(OpenOutcomes), null, logged: true);
                 }
 
                 break;
         }
     }
 
+    /// <summary>Whether a call before the closing one reaches the log (<see cref="DemoDataOptions.FollowUpCallShare"/>).</summary>
+    private bool IsCallLogged() => _followUpCallShare >= 1 || _callLog.NextDouble() < _followUpCallShare;
+
+    /// <summary>
+    /// One call on an expiring policy. A call that is not <paramref name="logged"/> still takes its
+    /// id and its draws, so the rest of the data is the same whatever is logged.
+    /// </summary>
     private void FollowUp(
-        Policy expiring, BranchProfile seller, DemoAdvisor specialist, DateOnly day, ContactChannel channel, FollowUpOutcome outcome, LostReason? reason)
+        Policy expiring, BranchProfile seller, DemoAdvisor specialist, DateOnly day, ContactChannel channel, FollowUpOutcome outcome, LostReason? reason, bool logged)
     {
         var id = "FU" + (++_followUpSequence).ToString("D9", CultureInfo.InvariantCulture);
         var note = _random.NextDouble() < 0.5 ? null : Note(outcome, reason);
-        if (day > _end)
+        if (day > _end || !logged)
         {
             return;
         }

@@ -43,6 +43,30 @@ public sealed class DemoDeterminismTests
     }
 
     [Test]
+    public void A_lower_follow_up_call_share_logs_a_subset_of_the_calls_and_changes_no_policy_or_claim()
+    {
+        var full = GeneratedDemo.Generate(Small);
+        var sparse = GeneratedDemo.Generate(new DemoDataOptions { PoliciesPerYear = Small.PoliciesPerYear, FollowUpCallShare = 0.05 });
+
+        var fullFiles = Snapshot(full);
+        var sparseFiles = Snapshot(sparse);
+        var followUps = full.Rows(DemoFiles.FollowUps).ToDictionary(r => r["followup_id"], r => string.Join(",", r.Fields.Values), StringComparer.Ordinal);
+        var kept = sparse.Rows(DemoFiles.FollowUps).ToDictionary(r => r["followup_id"], r => string.Join(",", r.Fields.Values), StringComparer.Ordinal);
+        var won = full.Rows(DemoFiles.FollowUps).Where(r => r["outcome"] == "WON").Select(r => r["followup_id"]).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(
+                fullFiles.Keys.Where(k => !k.StartsWith(DemoFiles.FollowUps, StringComparison.Ordinal) && !fullFiles[k].AsSpan().SequenceEqual(sparseFiles[k])),
+                Is.Empty,
+                "policy and claim files");
+            Assert.That(kept.Where(k => followUps.GetValueOrDefault(k.Key) != k.Value), Is.Empty, "kept follow-ups as in the full log");
+            Assert.That(kept.Count, Is.InRange(followUps.Count * 0.12, followUps.Count * 0.25));
+            Assert.That(won.Where(id => !kept.ContainsKey(id)), Is.Empty, "a won call closes its log and is always logged");
+        });
+    }
+
+    [Test]
     public void More_branches_than_the_fixed_group_get_their_own_codes_names_and_advisors()
     {
         var group = DemoDealerGroup.Create(new DemoDataOptions { Branches = 120, AdvisorsPerBranch = 6 });
