@@ -40,8 +40,8 @@ public static class MetricsCalculator
         var referralClaims = RepairReferral.EvaluateClaims(input.Claims, policies, month);
 
         var tiers = new CommissionTierBook(totals, writtenPremium, options.Commission);
-        var commissionLines = CommissionTiers.Lines(input.Policies, month, tiers);
-        var commission = CommissionTiers.Rollup(commissionLines, month, tiers);
+        var commissionLines = input.WithoutCommission ? [] : CommissionTiers.Lines(input.Policies, month, tiers);
+        var commission = input.WithoutCommission ? [] : CommissionTiers.Rollup(commissionLines, month, tiers);
 
         var incentiveLines = AdvisorIncentive.Lines(input.Policies, month, options.Incentive);
         var ranking = AdvisorIncentive.Rank(incentiveLines, options.Incentive);

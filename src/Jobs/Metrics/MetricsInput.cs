@@ -33,6 +33,9 @@ namespace Reporting.Jobs.Metrics;
 /// <para><c>Totals</c>: The monthly sums of <see cref="BranchMonthTotals"/> over (at least) the months
 /// of <see cref="MetricsDateRanges.Activity"/>, widened for clawbacks; null derives them from
 /// <c>Policies</c> and <c>Claims</c> with <see cref="BranchMonthTotals.From"/>.</para>
+/// <para><c>WithoutCommission</c>: Leaves out the commission section (§3.4: tiers, lines, rows),
+/// whose tiers need two years of monthly sums; then <c>Totals</c> need only cover the month. For
+/// reports that show no commission figure (the morning emails).</para>
 /// </remarks>
 public sealed record MetricsInput(
     DateOnly AsOf,
@@ -41,7 +44,8 @@ public sealed record MetricsInput(
     IReadOnlyList<Claim> Claims,
     IReadOnlyList<FollowUp> FollowUps,
     MetricsOptions Options,
-    IReadOnlyList<BranchMonthTotals>? Totals = null);
+    IReadOnlyList<BranchMonthTotals>? Totals = null,
+    bool WithoutCommission = false);
 
 /// <summary>
 /// The date ranges of data <see cref="MetricsInput"/> needs for a month, so the store can query only

@@ -11,9 +11,18 @@ namespace Reporting.Jobs.Store;
 /// written premium and claims of the twelve months behind each tier (<see cref="BranchMonthTotals"/>).
 /// The reads run side by side, each on its own connection.
 /// </summary>
+/// <remarks>
+/// <c>withCommission: false</c> (the morning emails) leaves the commission section out
+/// (<see cref="MetricsInput.WithoutCommission"/>) and sums the month alone, for the referral's
+/// written premium: the two years of sums behind the tiers are most of a month's reading.
+/// </remarks>
 public static class MetricsInputQuery
 {
-    public static async Task<MetricsInput> LoadAsync(IReportingStore store, DateOnly asOf, BusinessMonth month, MetricsOptions options, CancellationToken cancellationToken = default)
+    public static Task<MetricsInput> LoadAsync(IReportingStore store, DateOnly asOf, BusinessMonth month, MetricsOptions options, CancellationToken cancellationToken = default) =>
+        LoadAsync(store, asOf, month, options, withCommission: true, cancellationToken);
+
+    public static async Task<MetricsInput> LoadAsync(
+        IReportingStore store, DateOnly asOf, BusinessMonth month, MetricsOptions options, bool withCommission, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         var monthRange = new DateRange(month.First, month.Last);
@@ -29,7 +38,7 @@ public static class MetricsInputQuery
                 Cancel: monthRange,
                 ClaimsReported: monthRange),
             cancellationToken);
-        var totalsRead = store.GetBranchMonthTotalsAsync(asOf, ranges.Activity, cancellationToken);
+        var totalsRead = store.GetBranchMonthTotalsAsync(asOf, withCommission ? ranges.Activity : monthRange, cancellationToken);
         var claimsRead = store.GetClaimsAsync(asOf, monthRange, cancellationToken);
         var followUpsRead = store.GetFollowUpsAsync(asOf, ranges.CohortExpiry, cancellationToken);
         var policies = await policiesRead;
@@ -43,7 +52,7 @@ public static class MetricsInputQuery
             .Where(p => WrittenPremiumLedger.IsCancelledIn(p, month))
             .Select(p => (DateOnly?)p.IssueDate)
             .Min();
-        if (earliestIssue is { } issue)
+        if (withCommission && earliestIssue is { } issue)
         {
             var widened = ranges.WithClawbacksIssuedFrom(issue).Activity;
             if (widened.From < ranges.Activity.From)
@@ -59,6 +68,6 @@ public static class MetricsInputQuery
             }
         }
 
-        return new MetricsInput(asOf, month, policies, await claimsRead, await followUpsRead, options, totals);
+        return new MetricsInput(asOf, month, policies, await claimsRead, await followUpsRead, options, totals, WithoutCommission: !withCommission);
     }
 }

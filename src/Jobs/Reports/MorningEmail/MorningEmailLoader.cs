@@ -26,7 +26,8 @@ public static class MorningEmailLoader
         var ranges = MorningEmailRanges.For(businessDate, options);
 
         // The reads are independent: they run side by side, each on its own connection.
-        var metricsRead = MetricsInputQuery.LoadAsync(store, businessDate, month, options, cancellationToken);
+        // The emails show no commission figure: leave out its two years of monthly sums.
+        var metricsRead = MetricsInputQuery.LoadAsync(store, businessDate, month, options, withCommission: false, cancellationToken);
         var policiesRead = store.GetPoliciesAsync(
             businessDate,
             new PolicySelection(Expiry: ranges.CohortExpiry, Effective: ranges.RenewalEffective, EffectiveOnExpiryVins: true),
