@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 using Reporting.Jobs.Domain;
@@ -88,7 +89,7 @@ public sealed class SqliteReportingStore : SqlReportingStore
 
     private sealed class Load(SqliteConnection connection, SqliteTransaction transaction, long ingestId, DateOnly extractDate) : IExtractLoad
     {
-        private readonly string _extractDate = Iso(extractDate);
+        private readonly DateOnly _extractDate = extractDate;
         private RawStatement? _policy;
         private RawStatement? _claim;
         private RawStatement? _followUp;
@@ -99,36 +100,88 @@ public sealed class SqliteReportingStore : SqlReportingStore
 
         public void Add(Policy p, int line)
         {
-            _policy ??= Prepare(
+            var s = _policy ??= Prepare(
                 "policy_versions",
                 ["insurer_code", "policy_no", "ingest_id", "extract_date", "line_no", "coverage", "business_type", "branch_code", "advisor_id", "vin",
                  "plate_no", "customer_name", "customer_phone", "issue_date", "effective_date", "expiry_date", "premium_fen", "status", "cancel_date", "refund_fen"],
                 "insurer_code, policy_no, ingest_id");
-            Execute(_policy, p.InsurerCode, p.PolicyNo, ingestId, _extractDate, line, p.Coverage.ToString(), p.BusinessType.ToString(), p.BranchCode, p.AdvisorId, p.Vin,
-                p.PlateNo, p.CustomerName, p.CustomerPhone, Iso(p.IssueDate), Iso(p.EffectiveDate), Iso(p.ExpiryDate), Fen(p.Premium), p.Status.ToString(),
-                p.CancelDate is { } c ? Iso(c) : null, Fen(p.RefundPremium));
+            s.Text(1, p.InsurerCode);
+            s.Text(2, p.PolicyNo);
+            s.Int(3, ingestId);
+            s.Date(4, _extractDate);
+            s.Int(5, line);
+            s.Code(6, p.Coverage);
+            s.Code(7, p.BusinessType);
+            s.Text(8, p.BranchCode);
+            s.Text(9, p.AdvisorId);
+            s.Text(10, p.Vin);
+            s.Text(11, p.PlateNo);
+            s.Text(12, p.CustomerName);
+            s.Text(13, p.CustomerPhone);
+            s.Date(14, p.IssueDate);
+            s.Date(15, p.EffectiveDate);
+            s.Date(16, p.ExpiryDate);
+            s.Int(17, Fen(p.Premium));
+            s.Code(18, p.Status);
+            s.Date(19, p.CancelDate);
+            s.Int(20, Fen(p.RefundPremium));
+            s.Execute();
         }
 
         public void Add(Claim c, int line)
         {
-            _claim ??= Prepare(
+            var s = _claim ??= Prepare(
                 "claim_versions",
                 ["insurer_code", "claim_no", "ingest_id", "extract_date", "line_no", "policy_no", "vin", "loss_date", "report_date", "repair_branch_code",
                  "referred", "assessed_fen", "paid_fen", "status", "close_date"],
                 "insurer_code, claim_no, ingest_id");
-            Execute(_claim, c.InsurerCode, c.ClaimNo, ingestId, _extractDate, line, c.PolicyNo, c.Vin, Iso(c.LossDate), Iso(c.ReportDate), c.RepairBranchCode,
-                c.Referred ? 1 : 0, Fen(c.AssessedAmount), Fen(c.PaidAmount), c.Status.ToString(), c.CloseDate is { } d ? Iso(d) : null);
+            s.Text(1, c.InsurerCode);
+            s.Text(2, c.ClaimNo);
+            s.Int(3, ingestId);
+            s.Date(4, _extractDate);
+            s.Int(5, line);
+            s.Text(6, c.PolicyNo);
+            s.Text(7, c.Vin);
+            s.Date(8, c.LossDate);
+            s.Date(9, c.ReportDate);
+            s.Text(10, c.RepairBranchCode);
+            s.Int(11, c.Referred ? 1 : 0);
+            s.Int(12, Fen(c.AssessedAmount));
+            s.Int(13, Fen(c.PaidAmount));
+            s.Code(14, c.Status);
+            s.Date(15, c.CloseDate);
+            s.Execute();
         }
 
         public void Add(FollowUp f, int line)
         {
-            _followUp ??= Prepare(
+            var s = _followUp ??= Prepare(
                 "followup_versions",
                 ["followup_id", "ingest_id", "extract_date", "line_no", "insurer_code", "policy_no", "branch_code", "advisor_id", "contact_date", "channel",
                  "outcome", "lost_reason", "note"],
                 "followup_id, ingest_id");
-            Execute(_followUp, f.FollowUpId, ingestId, _extractDate, line, f.InsurerCode, f.PolicyNo, f.BranchCode, f.AdvisorId, Iso(f.ContactDate),
-                f.Channel.ToString(), f.Outcome.ToString(), f.LostReason?.ToString(), f.Note);
+            s.Text(1, f.FollowUpId);
+            s.Int(2, ingestId);
+            s.Date(3, _extractDate);
+            s.Int(4, line);
+            s.Text(5, f.InsurerCode);
+            s.Text(6, f.PolicyNo);
+            s.Text(7, f.BranchCode);
+            s.Text(8, f.AdvisorId);
+            s.Date(9, f.ContactDate);
+            s.Code(10, f.Channel);
+            s.Code(11, f.Outcome);
+            if (f.LostReason is { } reason)
+            {
+                s.Code(12, reason);
+            }
+            else
+            {
+                s.Null(12);
+            }
+
+            s.Text(13, f.Note);
+            s.Execute();
         }
 
         public async Task CommitAsync(LoadCounts counts, IReadOnlyList<RowIssue> issues, DateTimeOffset finishedAt, CancellationToken cancellationToken = default)
@@ -159,16 +212,6 @@ public sealed class SqliteReportingStore : SqlReportingStore
             await connection.DisposeAsync();
         }
 
-        private static void Execute(RawStatement statement, params object?[] values)
-        {
-            for (var i = 0; i < values.Length; i++)
-            {
-                statement.Bind(i + 1, values[i]);
-            }
-
-            statement.Execute();
-        }
-
         /// <summary>
         /// One prepared upsert per table: within one file the later line of a duplicate key wins
         /// (SPEC §2.6), by overwriting the version this file already wrote.
@@ -191,6 +234,8 @@ public sealed class SqliteReportingStore : SqlReportingStore
     /// </summary>
     private sealed class RawStatement : IDisposable
     {
+        private const int MaxStackChars = 256;
+
         private readonly sqlite3 _db;
         private readonly sqlite3_stmt _statement;
 
@@ -200,14 +245,52 @@ public sealed class SqliteReportingStore : SqlReportingStore
             Check(raw.sqlite3_prepare_v2(db, sql, out _statement));
         }
 
-        public void Bind(int index, object? value) => Check(value switch
+        public void Null(int index) => Check(raw.sqlite3_bind_null(_statement, index));
+
+        public void Int(int index, long value) => Check(raw.sqlite3_bind_int64(_statement, index, value));
+
+        /// <summary>Text as UTF-8 bytes encoded on the stack (SQLite copies them): no string-to-byte[] allocation per value.</summary>
+        public void Text(int index, string? value)
         {
-            null => raw.sqlite3_bind_null(_statement, index),
-            string text => raw.sqlite3_bind_text(_statement, index, text),
-            long number => raw.sqlite3_bind_int64(_statement, index, number),
-            int number => raw.sqlite3_bind_int64(_statement, index, number),
-            _ => throw new ArgumentException($"cannot bind a {value.GetType().Name}", nameof(value)),
-        });
+            if (value is null)
+            {
+                Null(index);
+                return;
+            }
+
+            if (value.Length > MaxStackChars)
+            {
+                Check(raw.sqlite3_bind_text(_statement, index, value));
+                return;
+            }
+
+            Span<byte> utf8 = stackalloc byte[MaxStackChars * 3];
+            var length = Encoding.UTF8.GetBytes(value, utf8);
+            Check(raw.sqlite3_bind_text(_statement, index, utf8[..length]));
+        }
+
+        /// <summary>An ISO <c>YYYY-MM-DD</c> date, written as its ten UTF-8 digits and dashes.</summary>
+        public void Date(int index, DateOnly? value)
+        {
+            if (value is not { } date)
+            {
+                Null(index);
+                return;
+            }
+
+            Span<byte> iso = stackalloc byte[10];
+            Digits(iso[..4], date.Year);
+            iso[4] = (byte)'-';
+            Digits(iso.Slice(5, 2), date.Month);
+            iso[7] = (byte)'-';
+            Digits(iso.Slice(8, 2), date.Day);
+            Check(raw.sqlite3_bind_text(_statement, index, iso));
+        }
+
+        /// <summary>An enum's name, as UTF-8 bytes computed once per value.</summary>
+        public void Code<TEnum>(int index, TEnum value)
+            where TEnum : struct, Enum =>
+            Check(raw.sqlite3_bind_text(_statement, index, EnumUtf8<TEnum>.Names[value]));
 
         public void Execute()
         {
@@ -221,6 +304,15 @@ public sealed class SqliteReportingStore : SqlReportingStore
 
         public void Dispose() => _statement.Dispose();
 
+        private static void Digits(Span<byte> target, int value)
+        {
+            for (var i = target.Length - 1; i >= 0; i--)
+            {
+                target[i] = (byte)('0' + (value % 10));
+                value /= 10;
+            }
+        }
+
         private void Check(int result)
         {
             if (result is not (raw.SQLITE_OK or raw.SQLITE_DONE or raw.SQLITE_ROW))
@@ -228,5 +320,11 @@ public sealed class SqliteReportingStore : SqlReportingStore
                 throw new SqliteException(raw.sqlite3_errmsg(_db).utf8_to_string(), result);
             }
         }
+    }
+
+    private static class EnumUtf8<TEnum>
+        where TEnum : struct, Enum
+    {
+        public static readonly Dictionary<TEnum, byte[]> Names = System.Enum.GetValues<TEnum>().ToDictionary(v => v, v => Encoding.UTF8.GetBytes(v.ToString()));
     }
 }
