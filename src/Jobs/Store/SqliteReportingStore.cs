@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -228,28 +229,32 @@ public sealed class SqliteReportingStore : SqlReportingStore
     }
 
     /// <summary>
-    /// A prepared statement bound through SQLitePCL directly, on the connection (and so inside the
-    /// transaction) of the load: a file's rows are millions of executions, and ADO.NET's
-    /// per-parameter work was a third of the load time (docs/performance.md).
+    /// A prepared statement on the connection (and so inside the transaction) of the load, bound
+    /// through the native library directly: a file's rows are millions of executions, and both
+    /// ADO.NET's per-parameter work and SQLitePCL's per-call handle bookkeeping were a large part of
+    /// the load time (docs/performance.md). A row's text values are encoded as UTF-8 into a pinned
+    /// buffer that SQLite reads in place (<c>SQLITE_STATIC</c>) until the statement is reset.
     /// </summary>
     private sealed class RawStatement : IDisposable
     {
-        private const int MaxStackChars = 256;
-
+        private const int ArenaSize = 1 << 16;
         private readonly sqlite3 _db;
         private readonly sqlite3_stmt _statement;
+        private readonly nint _handle;
+        private readonly byte[] _arena = GC.AllocateUninitializedArray<byte>(ArenaSize, pinned: true);
+        private int _used;
 
         public RawStatement(sqlite3 db, string sql)
         {
             _db = db;
             Check(raw.sqlite3_prepare_v2(db, sql, out _statement));
+            _handle = _statement.DangerousGetHandle();
         }
 
-        public void Null(int index) => Check(raw.sqlite3_bind_null(_statement, index));
+        public void Null(int index) => Check(NativeSqlite.sqlite3_bind_null(_handle, index));
 
-        public void Int(int index, long value) => Check(raw.sqlite3_bind_int64(_statement, index, value));
+        public void Int(int index, long value) => Check(NativeSqlite.sqlite3_bind_int64(_handle, index, value));
 
-        /// <summary>Text as UTF-8 bytes encoded on the stack (SQLite copies them): no string-to-byte[] allocation per value.</summary>
         public void Text(int index, string? value)
         {
             if (value is null)
@@ -258,15 +263,17 @@ public sealed class SqliteReportingStore : SqlReportingStore
                 return;
             }
 
-            if (value.Length > MaxStackChars)
+            if (_used + Encoding.UTF8.GetMaxByteCount(value.Length) >= ArenaSize)
             {
-                Check(raw.sqlite3_bind_text(_statement, index, value));
+                // Longer than the row's buffer has left: SQLite copies it (SQLITE_TRANSIENT).
+                var bytes = Encoding.UTF8.GetBytes(value + "\0");
+                Check(NativeSqlite.sqlite3_bind_text(_handle, index, ref bytes[0], bytes.Length - 1, NativeSqlite.Transient));
                 return;
             }
 
-            Span<byte> utf8 = stackalloc byte[MaxStackChars * 3];
-            var length = Encoding.UTF8.GetBytes(value, utf8);
-            Check(raw.sqlite3_bind_text(_statement, index, utf8[..length]));
+            var length = Encoding.UTF8.GetBytes(value, _arena.AsSpan(_used));
+            Check(NativeSqlite.sqlite3_bind_text(_handle, index, ref _arena[_used], length, NativeSqlite.Static));
+            _used += length + 1;
         }
 
         /// <summary>An ISO <c>YYYY-MM-DD</c> date, written as its ten UTF-8 digits and dashes.</summary>
@@ -284,18 +291,21 @@ public sealed class SqliteReportingStore : SqlReportingStore
             Digits(iso.Slice(5, 2), date.Month);
             iso[7] = (byte)'-';
             Digits(iso.Slice(8, 2), date.Day);
-            Check(raw.sqlite3_bind_text(_statement, index, iso));
+            Bind(index, iso);
         }
 
         /// <summary>An enum's name, as UTF-8 bytes computed once per value.</summary>
         public void Code<TEnum>(int index, TEnum value)
-            where TEnum : struct, Enum =>
-            Check(raw.sqlite3_bind_text(_statement, index, EnumUtf8<TEnum>.Names[value]));
+            where TEnum : struct, Enum
+        {
+            Bind(index, EnumUtf8<TEnum>.Names[value]);
+        }
 
         public void Execute()
         {
-            var result = raw.sqlite3_step(_statement);
-            raw.sqlite3_reset(_statement);
+            var result = NativeSqlite.sqlite3_step(_handle);
+            _ = NativeSqlite.sqlite3_reset(_handle);
+            _used = 0;
             if (result != raw.SQLITE_DONE)
             {
                 Check(result);
@@ -313,6 +323,20 @@ public sealed class SqliteReportingStore : SqlReportingStore
             }
         }
 
+        /// <summary>Short bytes (a date, a code), copied into the row's buffer, or by SQLite when the buffer is full.</summary>
+        private void Bind(int index, ReadOnlySpan<byte> utf8)
+        {
+            if (_used + utf8.Length >= ArenaSize)
+            {
+                Check(NativeSqlite.sqlite3_bind_text(_handle, index, ref MemoryMarshal.GetReference(utf8), utf8.Length, NativeSqlite.Transient));
+                return;
+            }
+
+            utf8.CopyTo(_arena.AsSpan(_used));
+            Check(NativeSqlite.sqlite3_bind_text(_handle, index, ref _arena[_used], utf8.Length, NativeSqlite.Static));
+            _used += utf8.Length + 1;
+        }
+
         private void Check(int result)
         {
             if (result is not (raw.SQLITE_OK or raw.SQLITE_DONE or raw.SQLITE_ROW))
@@ -320,6 +344,38 @@ public sealed class SqliteReportingStore : SqlReportingStore
                 throw new SqliteException(raw.sqlite3_errmsg(_db).utf8_to_string(), result);
             }
         }
+    }
+
+    /// <summary>The few SQLite calls a load makes per value, on the library SQLitePCL already loaded.</summary>
+    private static class NativeSqlite
+    {
+        /// <summary><c>SQLITE_STATIC</c>: the bytes stay valid and unchanged until the statement is reset.</summary>
+        public const nint Static = 0;
+
+        /// <summary><c>SQLITE_TRANSIENT</c>: SQLite copies the bytes.</summary>
+        public const nint Transient = -1;
+
+        private const string Library = "e_sqlite3";
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.AssemblyDirectory | DllImportSearchPath.SafeDirectories)]
+        public static extern int sqlite3_bind_text(nint statement, int index, ref byte text, int length, nint destructor);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.AssemblyDirectory | DllImportSearchPath.SafeDirectories)]
+        public static extern int sqlite3_bind_int64(nint statement, int index, long value);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.AssemblyDirectory | DllImportSearchPath.SafeDirectories)]
+        public static extern int sqlite3_bind_null(nint statement, int index);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.AssemblyDirectory | DllImportSearchPath.SafeDirectories)]
+        public static extern int sqlite3_step(nint statement);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.AssemblyDirectory | DllImportSearchPath.SafeDirectories)]
+        public static extern int sqlite3_reset(nint statement);
     }
 
     private static class EnumUtf8<TEnum>
