@@ -181,11 +181,13 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
 
         await using (load)
         {
-            // Two stages on two cores: decoding and validating on a worker thread, writing to the
-            // store on this one. Rows keep their order; a bounded channel keeps memory flat.
-            var channel = Channel.CreateBounded<ParsedRow[]>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
+            // Two stages on two cores: decoding, validating and counting on a worker thread, writing
+            // to the store on this one, which only binds and steps. Rows keep their order; batches
+            // of rows cross a bounded channel, which keeps memory flat.
+            var channel = Channel.CreateBounded<Valid[]>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var producer = Task.Run(() => ProduceAsync(rows, parser, channel.Writer, stop.Token), CancellationToken.None);
+            var producer = Task.Run(() => ProduceAsync(rows, parser, tally, channel.Writer, stop.Token), CancellationToken.None);
+            string? failure = null;
             try
             {
                 while (await channel.Reader.WaitToReadAsync(cancellationToken))
@@ -194,7 +196,18 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
                     {
                         foreach (var row in batch)
                         {
-                            tally.Read(row, load);
+                            switch (row.Record)
+                            {
+                                case Policy policy:
+                                    load.Add(policy, row.Line);
+                                    break;
+                                case Claim claim:
+                                    load.Add(claim, row.Line);
+                                    break;
+                                case FollowUp followUp:
+                                    load.Add(followUp, row.Line);
+                                    break;
+                            }
                         }
 
                         reportProgress?.Invoke();
@@ -205,13 +218,19 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
             }
             catch (ExtractFileException ex)
             {
-                await load.DisposeAsync();
-                return await FailAsync(source, header, tally, ex.Message, tally.Issues, cancellationToken);
+                failure = ex.Message;
             }
             finally
             {
                 await stop.CancelAsync();
                 await producer.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+
+            if (failure is not null)
+            {
+                // The producer has finished: the tally is complete up to the failure.
+                await load.DisposeAsync();
+                return await FailAsync(source, header, tally, failure, tally.Issues, cancellationToken);
             }
 
             reportProgress?.Invoke();
@@ -234,26 +253,36 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
         }
     }
 
-    /// <summary>Parses rows into batches; a file-level failure (undecodable bytes) completes the channel with it.</summary>
-    private static async Task ProduceAsync(IEnumerable<ExtractRow> rows, RowParser parser, ChannelWriter<ParsedRow[]> writer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Parses and counts rows, and passes the valid ones on in batches; a file-level failure
+    /// (undecodable bytes) completes the channel with it.
+    /// </summary>
+    private static async Task ProduceAsync(IEnumerable<ExtractRow> rows, RowParser parser, Tally tally, ChannelWriter<Valid[]> writer, CancellationToken cancellationToken)
     {
         const int BatchSize = 1024;
         try
         {
-            var batch = new List<ParsedRow>(BatchSize);
+            var batch = new Valid[BatchSize];
+            var count = 0;
             foreach (var row in rows)
             {
-                batch.Add(ParsedRow.Parse(row, parser));
-                if (batch.Count == BatchSize)
+                var parsed = ParsedRow.Parse(row, parser);
+                tally.Read(parsed);
+                if (parsed.Record is { } record)
                 {
-                    await writer.WriteAsync([.. batch], cancellationToken);
-                    batch.Clear();
+                    batch[count++] = new Valid(parsed.Line, record);
+                    if (count == BatchSize)
+                    {
+                        await writer.WriteAsync(batch, cancellationToken);
+                        batch = new Valid[BatchSize];
+                        count = 0;
+                    }
                 }
             }
 
-            if (batch.Count > 0)
+            if (count > 0)
             {
-                await writer.WriteAsync([.. batch], cancellationToken);
+                await writer.WriteAsync(batch[..count], cancellationToken);
             }
 
             writer.Complete();
@@ -273,6 +302,9 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
         logger.LogWarning("{Source} {File}: failed as a whole, nothing loaded: {Error}", header.Source, header.FileName, error);
         return new LoadResult(source.Name, header.FileName, LoadOutcome.Failed, header.ExtractDate, id, counts, error, issues);
     }
+
+    /// <summary>A valid row on its way to the store.</summary>
+    private readonly record struct Valid(int Line, object Record);
 
     /// <summary>One row after validation: a record, or the reason it is rejected, or a totals line.</summary>
     private readonly record struct ParsedRow(int Line, object? Record, RowIssue? Reject, bool IsTotals)
@@ -323,7 +355,7 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
 
         public IReadOnlyList<RowIssue> Issues => [.. _rejects, .. _skipped, .. Warnings()];
 
-        public void Read(ParsedRow row, IExtractLoad load)
+        public void Read(ParsedRow row)
         {
             RowsRead++;
             switch (row.Record)
@@ -333,20 +365,17 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
                     Check("advisor_id", policy.AdvisorId, _advisors, row.Line);
                     Check("insurer_code", policy.InsurerCode, _insurers, row.Line);
                     _keys[(policy.InsurerCode, policy.PolicyNo)] = SqlFen(policy.Premium);
-                    load.Add(policy, row.Line);
                     break;
                 case Claim claim:
                     Check("repair_branch_code", claim.RepairBranchCode, _branches, row.Line);
                     Check("insurer_code", claim.InsurerCode, _insurers, row.Line);
                     _keys[(claim.InsurerCode, claim.ClaimNo)] = 0;
-                    load.Add(claim, row.Line);
                     break;
                 case FollowUp followUp:
                     Check("branch_code", followUp.BranchCode, _branches, row.Line);
                     Check("advisor_id", followUp.AdvisorId, _advisors, row.Line);
                     Check("insurer_code", followUp.InsurerCode, _insurers, row.Line);
                     _keys[("", followUp.FollowUpId)] = 0;
-                    load.Add(followUp, row.Line);
                     break;
                 case null when row.IsTotals:
                     _skipped.Add(new RowIssue(row.Line, "*", "totals line (合计) skipped", null, IssueSeverity.Warning));
