@@ -28,6 +28,8 @@ public static class CommissionReport
         ArgumentNullException.ThrowIfNull(context);
         var monthRange = new Domain.DateRange(month.First, month.Last);
         var inputRead = MetricsInputQuery.LoadAsync(context.Store, asOf, month, context.Metrics, ct);
+        // The reconciliation reads the month's policy versions again, on its own: a control that
+        // ties the lines the metrics computed to what the store holds, file by file.
         var versionsRead = context.Store.GetPolicyVersionsAsync(asOf, new PolicySelection(Issue: monthRange, Cancel: monthRange), ct);
         var ledgerRead = context.Store.GetLedgerAsync(cancellationToken: ct);
         var result = MetricsCalculator.Calculate(await inputRead);
