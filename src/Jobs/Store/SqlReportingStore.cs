@@ -352,24 +352,23 @@ public abstract partial class SqlReportingStore : IReportingStore
         get
         {
             string[] policyKey = ["insurer_code", "policy_no"];
-            var latestPolicy = NoLaterVersion("policy_versions", "p", "l", policyKey);
+            var latestPolicy = NoLaterVersion("policy_versions", "p", policyKey);
             return
                 $"SELECT p.branch_code, p.insurer_code, {MonthOf("p.issue_date")}, CAST(SUM(p.premium_fen) AS BIGINT), CAST(0 AS BIGINT), CAST(0 AS BIGINT) " +
-                "FROM policy_versions p JOIN ingest_ledger l ON l.ingest_id = p.ingest_id " +
+                "FROM policy_versions p " +
                 $"WHERE p.extract_date <= @asOf AND p.issue_date >= @from0 AND p.issue_date <= @to0 AND p.branch_code <> '' AND {latestPolicy} " +
                 "GROUP BY 1, 2, 3 " +
                 "UNION ALL " +
                 $"SELECT p.branch_code, p.insurer_code, {MonthOf("p.cancel_date")}, CAST(0 AS BIGINT), CAST(SUM(p.refund_fen) AS BIGINT), CAST(0 AS BIGINT) " +
-                "FROM policy_versions p JOIN ingest_ledger l ON l.ingest_id = p.ingest_id " +
+                "FROM policy_versions p " +
                 $"WHERE p.extract_date <= @asOf AND p.cancel_date >= @from0 AND p.cancel_date <= @to0 AND p.status = 'CANCELLED' AND p.branch_code <> '' AND {latestPolicy} " +
                 "GROUP BY 1, 2, 3 " +
                 "UNION ALL " +
                 $"SELECT p.branch_code, c.insurer_code, {MonthOf("c.report_date")}, CAST(0 AS BIGINT), CAST(0 AS BIGINT), CAST(SUM(c.assessed_fen) AS BIGINT) " +
-                "FROM claim_versions c JOIN ingest_ledger lc ON lc.ingest_id = c.ingest_id " +
+                "FROM claim_versions c " +
                 "JOIN policy_versions p ON p.insurer_code = c.insurer_code AND p.policy_no = c.policy_no AND p.extract_date <= @asOf " +
-                "JOIN ingest_ledger l ON l.ingest_id = p.ingest_id " +
                 "WHERE c.extract_date <= @asOf AND c.report_date >= @from0 AND c.report_date <= @to0 AND c.status <> 'WITHDRAWN' AND p.branch_code <> '' " +
-                $"AND {NoLaterVersion("claim_versions", "c", "lc", ["insurer_code", "claim_no"])} AND {latestPolicy} " +
+                $"AND {NoLaterVersion("claim_versions", "c", ["insurer_code", "claim_no"])} AND {latestPolicy} " +
                 "GROUP BY 1, 2, 3";
         }
     }
@@ -388,26 +387,29 @@ public abstract partial class SqlReportingStore : IReportingStore
     {
         var selected = string.Join(", ", columns.Split(", ").Select(c => $"{table}.{c}"));
         return
-            $"SELECT {selected} FROM {table} AS {table} JOIN ingest_ledger l ON l.ingest_id = {table}.ingest_id " +
+            $"SELECT {selected} FROM {table} AS {table} " +
             $"WHERE {table}.extract_date <= @asOf{(filter is null ? "" : $" AND ({filter})")} " +
-            $"AND {NoLaterVersion(table, table, "l", key)} " +
+            $"AND {NoLaterVersion(table, table, key)} " +
             $"ORDER BY {string.Join(", ", key.Select(k => $"{table}.{k} {FileNameOrder}"))}";
     }
 
     /// <summary>
-    /// True when row <paramref name="alias"/> (of <paramref name="table"/>, its ingest joined as
-    /// <paramref name="ledger"/>) is the latest version of its key as of <c>@asOf</c>. The probe
-    /// walks the primary key of that one key, and skips the row itself on the key's own columns
-    /// before reading any other: most keys have one version, so it costs one index lookup.
+    /// True when row <paramref name="alias"/> of <paramref name="table"/> is the latest version of
+    /// its key as of <c>@asOf</c>. The probe walks the primary key of that one key and skips the row
+    /// itself on the key's own columns before reading any other: most keys have one version, so it
+    /// costs one index lookup. The file names (the tie-break between two extracts of one date) are
+    /// looked up only when the dates tie, not joined for every row.
     /// </summary>
-    private string NoLaterVersion(string table, string alias, string ledger, string[] key)
+    private string NoLaterVersion(string table, string alias, string[] key)
     {
         var sameKey = string.Join(" AND ", key.Select(k => $"w.{k} = {alias}.{k}"));
+        var laterFile = "(SELECT lw.file_name FROM ingest_ledger lw WHERE lw.ingest_id = w.ingest_id)";
+        var ownFile = $"(SELECT l.file_name FROM ingest_ledger l WHERE l.ingest_id = {alias}.ingest_id)";
         return
-            $"NOT EXISTS (SELECT 1 FROM {table} w JOIN ingest_ledger lw ON lw.ingest_id = w.ingest_id " +
+            $"NOT EXISTS (SELECT 1 FROM {table} w " +
             $"WHERE {sameKey} AND w.ingest_id <> {alias}.ingest_id AND w.extract_date <= @asOf AND w.extract_date >= {alias}.extract_date " +
-            $"AND (w.extract_date > {alias}.extract_date OR lw.file_name {FileNameOrder} > {ledger}.file_name {FileNameOrder} " +
-            $"OR (lw.file_name = {ledger}.file_name AND w.ingest_id > {alias}.ingest_id)))";
+            $"AND (w.extract_date > {alias}.extract_date OR {laterFile} {FileNameOrder} > {ownFile} {FileNameOrder} " +
+            $"OR ({laterFile} = {ownFile} AND w.ingest_id > {alias}.ingest_id)))";
     }
 
     /// <summary>Enum codes read back from the store, looked up instead of parsed: reads return millions of rows.</summary>

@@ -142,6 +142,25 @@ public sealed class LoadingTests(string provider)
     }
 
     [Test]
+    public async Task Of_two_extracts_of_one_date_the_later_file_name_wins_whatever_the_load_order()
+    {
+        // Both files are dated 2026-10-20 and hold PINGAN/PA1; "policies_…" sorts after
+        // "pingan_policies_…" byte by byte, so its version is the one a run sees, although the
+        // other file was loaded after it.
+        await Load(_store.WriteFile("policies_20261020.csv", CanonicalCsv.Policies(CanonicalCsv.Policy("PA1", insurer: "PINGAN", premium: "100.00"))));
+        var header = "保单号,保险公司,险种,业务类型,门店代码,业务员工号,车架号,车牌号,被保险人,联系电话,证件号码,出单日期,起保日期,终保日期,保费,保单状态,退保日期,退保保费";
+        var line = "PA1,PINGAN,商业险,续保,B01,A001,LSVAB1234567890AB,粤B12345,张三,13800001234,440301199001011234,2026/10/01,2026/10/02,2027/10/01,200.00,有效,,";
+        var later = _store.WriteFile("pingan_policies_20261020.csv", header + "\r\n" + line + "\r\n", TextEncodings.Gb18030);
+        Assert.That((await _store.Loader().LoadFileAsync(_sources.Get("pingan_policies"), later)).Outcome, Is.EqualTo(LoadOutcome.Loaded));
+
+        var seen = (await _store.Store.GetPoliciesAsync(Far)).Single();
+        var sums = await _store.Store.GetBranchMonthTotalsAsync(Far, new DateRange(new DateOnly(2026, 10, 1), new DateOnly(2026, 10, 31)));
+
+        Assert.That(seen.Premium, Is.EqualTo(100.00m));
+        Assert.That(sums.Single().IssuedPremium, Is.EqualTo(100.00m));
+    }
+
+    [Test]
     public async Task Within_one_file_the_later_line_of_a_duplicate_key_wins()
     {
         var file = _store.WriteFile("policies_20261015.csv", CanonicalCsv.Policies(CanonicalCsv.Policy("P1", premium: "100.00"), CanonicalCsv.Policy("P1", premium: "200.00")));
