@@ -52,7 +52,7 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
     }
 
     protected override IExtractLoad CreateLoad(DbConnection connection, DbTransaction transaction, long ingestId, DateOnly extractDate) =>
-        new Load((NpgsqlConnection)connection, (NpgsqlTransaction)transaction, ingestId, extractDate);
+        new Load(this, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction, ingestId, extractDate);
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
@@ -62,7 +62,7 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
     protected override void AddDate(DbCommand command, string name, DateOnly value) =>
         command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Date) { Value = value });
 
-    private sealed class Load(NpgsqlConnection connection, NpgsqlTransaction transaction, long ingestId, DateOnly extractDate) : IExtractLoad
+    private sealed class Load(PostgresReportingStore store, NpgsqlConnection connection, NpgsqlTransaction transaction, long ingestId, DateOnly extractDate) : IExtractLoad
     {
         private static readonly Table Policies = new(
             "policy_versions",
@@ -162,6 +162,17 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
                     transaction: transaction,
                     cancellationToken: cancellationToken,
                     commandTimeout: 0));
+                if (_table == Policies)
+                {
+                    // The file's rows, one per key as inserted, from the stage (policy_versions has
+                    // no index by ingest).
+                    await store.KeepPolicySumsAsync(
+                        connection,
+                        transaction,
+                        ingestId,
+                        $"(SELECT DISTINCT ON ({Policies.Key}) * FROM stage ORDER BY {Policies.Key}, line_no DESC)",
+                        cancellationToken);
+                }
             }
 
             await CompleteLedgerAsync(connection, transaction, ingestId, counts, finishedAt, null, cancellationToken);

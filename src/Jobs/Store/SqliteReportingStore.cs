@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
@@ -52,7 +53,7 @@ public sealed class SqliteReportingStore : SqlReportingStore
         Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
 
     protected override IExtractLoad CreateLoad(DbConnection connection, DbTransaction transaction, long ingestId, DateOnly extractDate) =>
-        new Load((SqliteConnection)connection, (SqliteTransaction)transaction, ingestId, extractDate);
+        new Load(this, (SqliteConnection)connection, (SqliteTransaction)transaction, ingestId, extractDate);
 
     protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
@@ -90,8 +91,10 @@ public sealed class SqliteReportingStore : SqlReportingStore
     protected override void AddDate(DbCommand command, string name, DateOnly value) =>
         command.Parameters.Add(new SqliteParameter(name, Iso(value)));
 
-    private sealed class Load(SqliteConnection connection, SqliteTransaction transaction, long ingestId, DateOnly extractDate) : IExtractLoad
+    private sealed class Load(SqliteReportingStore store, SqliteConnection connection, SqliteTransaction transaction, long ingestId, DateOnly extractDate) : IExtractLoad
     {
+        /// <summary>The largest rowid of policy_versions before this load's first row: its rows are above it (the load holds the write lock).</summary>
+        private long _policiesBefore;
         private readonly DateOnly _extractDate = extractDate;
         private RawStatement? _policy;
         private RawStatement? _claim;
@@ -103,6 +106,14 @@ public sealed class SqliteReportingStore : SqlReportingStore
 
         public void Add(Policy p, int line)
         {
+            if (_policy is null)
+            {
+                using var last = connection.CreateCommand();
+                last.Transaction = transaction;
+                last.CommandText = "SELECT coalesce(max(rowid), 0) FROM policy_versions";
+                _policiesBefore = (long)last.ExecuteScalar()!;
+            }
+
             var s = _policy ??= Prepare(
                 "policy_versions",
                 ["insurer_code", "policy_no", "ingest_id", "extract_date", "line_no", "coverage", "business_type", "branch_code", "advisor_id", "vin",
@@ -189,6 +200,16 @@ public sealed class SqliteReportingStore : SqlReportingStore
 
         public async Task CommitAsync(LoadCounts counts, IReadOnlyList<RowIssue> issues, DateTimeOffset finishedAt, CancellationToken cancellationToken = default)
         {
+            if (_policy is not null)
+            {
+                await store.KeepPolicySumsAsync(
+                    connection,
+                    transaction,
+                    ingestId,
+                    string.Create(CultureInfo.InvariantCulture, $"(SELECT * FROM policy_versions WHERE rowid > {_policiesBefore} AND ingest_id = @id)"),
+                    cancellationToken);
+            }
+
             await CompleteLedgerAsync(connection, transaction, ingestId, counts, finishedAt, null, cancellationToken);
             await InsertIssuesAsync(connection, transaction, ingestId, issues, cancellationToken);
             transaction.Commit();
