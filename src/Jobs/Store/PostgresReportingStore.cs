@@ -81,6 +81,7 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
             "followup_id",
             "followup_id, ingest_id, extract_date, line_no, insurer_code, policy_no, branch_code, advisor_id, contact_date, channel, outcome, lost_reason, note");
 
+        private readonly PolicySums _sums = new();
         private NpgsqlBinaryImporter? _importer;
         private Table? _table;
         private bool _committed;
@@ -110,6 +111,7 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
             w.Write(p.Status.ToString(), NpgsqlDbType.Text);
             Date(w, p.CancelDate);
             w.Write(Fen(p.RefundPremium), NpgsqlDbType.Bigint);
+            _sums.Add(p);
         }
 
         public void Add(Claim c, int line)
@@ -170,7 +172,9 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
                         connection,
                         transaction,
                         ingestId,
+                        counts.RowsDuplicate == 0 ? _sums : null,
                         $"(SELECT DISTINCT ON ({Policies.Key}) * FROM stage ORDER BY {Policies.Key}, line_no DESC)",
+                        "stage",
                         cancellationToken);
                 }
             }

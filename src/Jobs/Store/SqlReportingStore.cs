@@ -386,36 +386,104 @@ public abstract partial class SqlReportingStore : IReportingStore
     }
 
     /// <summary>
-    /// Keeps, in the load's transaction, the monthly sums of the policies a file loaded
+    /// Keeps, in the load's transaction, the monthly sums of the policies a file loaded and marks
+    /// the keys that now have more than one version; see <see cref="BranchMonthTotalsSql"/>. The
+    /// sums come from <paramref name="sums"/>, added up as the rows went in, when the file had no
+    /// duplicate key (each row is then one version); otherwise from the rows stored
     /// (<paramref name="loadedRows"/>: a subquery of the file's rows, one per key, columns as in
-    /// <c>policy_versions</c>) and marks the keys that now have more than one version; see
-    /// <see cref="BranchMonthTotalsSql"/>. One pass over the file's rows and one primary-key probe each.
+    /// <c>policy_versions</c>), where the later line of a duplicate key has replaced the earlier.
+    /// The marking probes the primary key once per row of <paramref name="keyRows"/> (the file's
+    /// rows with their keys, duplicates allowed); null when the load marked the keys row by row.
     /// </summary>
-    protected async Task KeepPolicySumsAsync(DbConnection connection, DbTransaction transaction, long ingestId, string loadedRows, CancellationToken cancellationToken)
+    protected async Task KeepPolicySumsAsync(
+        DbConnection connection, DbTransaction transaction, long ingestId, PolicySums? sums, string loadedRows, string? keyRows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO ingest_month_sums (ingest_id, branch_code, insurer_code, month, issued_fen, refund_fen) " +
-            "SELECT @id, branch_code, insurer_code, month, SUM(issued), SUM(refund) FROM (" +
-            $"SELECT n.branch_code, n.insurer_code, {MonthOf("n.issue_date")} AS month, n.premium_fen AS issued, 0 AS refund " +
-            $"FROM {loadedRows} n WHERE n.branch_code <> '' " +
-            "UNION ALL " +
-            $"SELECT n.branch_code, n.insurer_code, {MonthOf("n.cancel_date")}, 0, n.refund_fen " +
-            $"FROM {loadedRows} n WHERE n.branch_code <> '' AND n.status = 'CANCELLED' AND n.cancel_date IS NOT NULL" +
-            ") s GROUP BY branch_code, insurer_code, month",
-            new { id = ingestId },
-            transaction,
-            commandTimeout: 0,
-            cancellationToken: cancellationToken));
+        const string Insert = "INSERT INTO ingest_month_sums (ingest_id, branch_code, insurer_code, month, issued_fen, refund_fen) ";
+        if (sums is not null)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                Insert + "VALUES (@IngestId, @Branch, @Insurer, @Month, @Issued, @Refund)",
+                sums.Rows(ingestId),
+                transaction,
+                cancellationToken: cancellationToken));
+        }
+        else
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                Insert + "SELECT @id, branch_code, insurer_code, month, SUM(issued), SUM(refund) FROM (" +
+                $"SELECT n.branch_code, n.insurer_code, {MonthOf("n.issue_date")} AS month, n.premium_fen AS issued, 0 AS refund " +
+                $"FROM {loadedRows} n WHERE n.branch_code <> '' " +
+                "UNION ALL " +
+                $"SELECT n.branch_code, n.insurer_code, {MonthOf("n.cancel_date")}, 0, n.refund_fen " +
+                $"FROM {loadedRows} n WHERE n.branch_code <> '' AND n.status = 'CANCELLED' AND n.cancel_date IS NOT NULL" +
+                ") s GROUP BY branch_code, insurer_code, month",
+                new { id = ingestId },
+                transaction,
+                commandTimeout: 0,
+                cancellationToken: cancellationToken));
+        }
+
+        if (keyRows is null)
+        {
+            return;
+        }
+
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO policy_version_keys (insurer_code, policy_no) " +
-            $"SELECT n.insurer_code, n.policy_no FROM {loadedRows} n WHERE EXISTS (SELECT 1 FROM policy_versions o " +
+            $"SELECT n.insurer_code, n.policy_no FROM {keyRows} n WHERE EXISTS (SELECT 1 FROM policy_versions o " +
             "WHERE o.insurer_code = n.insurer_code AND o.policy_no = n.policy_no AND o.ingest_id <> @id) " +
             "ON CONFLICT DO NOTHING",
             new { id = ingestId },
             transaction,
             commandTimeout: 0,
             cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// The sums of <c>ingest_month_sums</c> added up row by row as a file loads, as
+    /// <see cref="Metrics.BranchMonthTotals.From"/> adds them: premium by issue month and refunds of
+    /// cancellations by cancel month, policies with a branch only, in fen.
+    /// </summary>
+    protected sealed class PolicySums
+    {
+        private readonly Dictionary<(string Branch, string Insurer, int Month), (long Issued, long Refund)> _sums = [];
+
+        public void Add(Policy policy)
+        {
+            ArgumentNullException.ThrowIfNull(policy);
+            if (string.IsNullOrEmpty(policy.BranchCode))
+            {
+                return;
+            }
+
+            Add((policy.BranchCode, policy.InsurerCode, (policy.IssueDate.Year * 100) + policy.IssueDate.Month), Fen(policy.Premium), 0);
+            if (policy.Status == PolicyStatus.CANCELLED && policy.CancelDate is { } cancelled)
+            {
+                Add((policy.BranchCode, policy.InsurerCode, (cancelled.Year * 100) + cancelled.Month), 0, Fen(policy.RefundPremium));
+            }
+        }
+
+        /// <summary>The rows to insert, in key order.</summary>
+        public IEnumerable<object> Rows(long ingestId) => _sums
+            .OrderBy(s => s.Key.Branch, StringComparer.Ordinal)
+            .ThenBy(s => s.Key.Insurer, StringComparer.Ordinal)
+            .ThenBy(s => s.Key.Month)
+            .Select(s => new
+            {
+                IngestId = ingestId,
+                s.Key.Branch,
+                s.Key.Insurer,
+                Month = string.Create(CultureInfo.InvariantCulture, $"{s.Key.Month / 100:0000}-{s.Key.Month % 100:00}"),
+                s.Value.Issued,
+                s.Value.Refund,
+            });
+
+        private void Add((string, string, int) key, long issued, long refund)
+        {
+            var (i, r) = _sums.GetValueOrDefault(key);
+            _sums[key] = (i + issued, r + refund);
+        }
     }
 
     /// <summary>The <c>YYYY-MM</c> text of a date column.</summary>

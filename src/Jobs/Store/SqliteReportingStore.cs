@@ -95,8 +95,10 @@ public sealed class SqliteReportingStore : SqlReportingStore
     {
         /// <summary>The largest rowid of policy_versions before this load's first row: its rows are above it (the load holds the write lock).</summary>
         private long _policiesBefore;
+        private readonly PolicySums _sums = new();
         private readonly DateOnly _extractDate = extractDate;
         private RawStatement? _policy;
+        private RawStatement? _versionedKey;
         private RawStatement? _claim;
         private RawStatement? _followUp;
         private bool _committed;
@@ -140,6 +142,18 @@ public sealed class SqliteReportingStore : SqlReportingStore
             s.Date(19, p.CancelDate);
             s.Int(20, Fen(p.RefundPremium));
             s.Execute();
+            _sums.Add(p);
+
+            // The key now has more than one version when another file already holds it: a probe
+            // of the primary key just written (policy_version_keys, for the monthly sums).
+            var k = _versionedKey ??= new RawStatement(
+                connection.Handle!,
+                "INSERT INTO policy_version_keys (insurer_code, policy_no) SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM policy_versions " +
+                "WHERE insurer_code = ?1 AND policy_no = ?2 AND ingest_id <> ?3) ON CONFLICT DO NOTHING");
+            k.Text(1, p.InsurerCode);
+            k.Text(2, p.PolicyNo);
+            k.Int(3, ingestId);
+            k.Execute();
         }
 
         public void Add(Claim c, int line)
@@ -202,11 +216,14 @@ public sealed class SqliteReportingStore : SqlReportingStore
         {
             if (_policy is not null)
             {
+                // A file without duplicate keys: its sums as added up row by row; else from the rows stored.
                 await store.KeepPolicySumsAsync(
                     connection,
                     transaction,
                     ingestId,
+                    counts.RowsDuplicate == 0 ? _sums : null,
                     string.Create(CultureInfo.InvariantCulture, $"(SELECT * FROM policy_versions WHERE rowid > {_policiesBefore} AND ingest_id = @id)"),
+                    keyRows: null,
                     cancellationToken);
             }
 
@@ -225,6 +242,7 @@ public sealed class SqliteReportingStore : SqlReportingStore
 
             _disposed = true;
             _policy?.Dispose();
+            _versionedKey?.Dispose();
             _claim?.Dispose();
             _followUp?.Dispose();
             if (!_committed)
