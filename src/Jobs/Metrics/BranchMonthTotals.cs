@@ -28,7 +28,8 @@ public sealed record BranchMonthTotals(
     /// The sums over the policies and claims a run sees: policies without a branch are nobody's;
     /// a claim counts for the branch of the policy it is on (by insurer and policy number), and not
     /// at all when that policy is unknown or has no branch; withdrawn claims never count. One row
-    /// per (branch, insurer, month) with anything in it, ordered by branch, insurer, month.
+    /// per (branch, insurer, month) with a sum other than zero (a row of zeros changes no written
+    /// premium and no loss ratio), ordered by branch, insurer, month.
     /// </summary>
     public static IReadOnlyList<BranchMonthTotals> From(IEnumerable<Policy> policies, IEnumerable<Claim> claims)
     {
@@ -56,6 +57,7 @@ public sealed record BranchMonthTotals(
         }
 
         return [.. sums
+            .Where(s => s.Value != default)
             .Select(s => new BranchMonthTotals(s.Key.Branch, s.Key.Insurer, s.Key.Month, s.Value.Issued, s.Value.Refund, s.Value.Claims))
             .OrderBy(t => t.Branch, StringComparer.Ordinal)
             .ThenBy(t => t.Insurer, StringComparer.Ordinal)

@@ -52,7 +52,7 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
     }
 
     protected override IExtractLoad CreateLoad(DbConnection connection, DbTransaction transaction, long ingestId, DateOnly extractDate) =>
-        new Load((NpgsqlConnection)connection, (NpgsqlTransaction)transaction, ingestId, extractDate);
+        new Load(this, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction, ingestId, extractDate);
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
@@ -62,7 +62,7 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
     protected override void AddDate(DbCommand command, string name, DateOnly value) =>
         command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Date) { Value = value });
 
-    private sealed class Load(NpgsqlConnection connection, NpgsqlTransaction transaction, long ingestId, DateOnly extractDate) : IExtractLoad
+    private sealed class Load(PostgresReportingStore store, NpgsqlConnection connection, NpgsqlTransaction transaction, long ingestId, DateOnly extractDate) : IExtractLoad
     {
         private static readonly Table Policies = new(
             "policy_versions",
@@ -81,6 +81,7 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
             "followup_id",
             "followup_id, ingest_id, extract_date, line_no, insurer_code, policy_no, branch_code, advisor_id, contact_date, channel, outcome, lost_reason, note");
 
+        private readonly PolicySums _sums = new();
         private NpgsqlBinaryImporter? _importer;
         private Table? _table;
         private bool _committed;
@@ -110,6 +111,7 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
             w.Write(p.Status.ToString(), NpgsqlDbType.Text);
             Date(w, p.CancelDate);
             w.Write(Fen(p.RefundPremium), NpgsqlDbType.Bigint);
+            _sums.Add(p);
         }
 
         public void Add(Claim c, int line)
@@ -162,6 +164,19 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
                     transaction: transaction,
                     cancellationToken: cancellationToken,
                     commandTimeout: 0));
+                if (_table == Policies)
+                {
+                    // The file's rows, one per key as inserted, from the stage (policy_versions has
+                    // no index by ingest).
+                    await store.KeepPolicySumsAsync(
+                        connection,
+                        transaction,
+                        ingestId,
+                        counts.RowsDuplicate == 0 ? _sums : null,
+                        $"(SELECT DISTINCT ON ({Policies.Key}) * FROM stage ORDER BY {Policies.Key}, line_no DESC)",
+                        "stage",
+                        cancellationToken);
+                }
             }
 
             await CompleteLedgerAsync(connection, transaction, ingestId, counts, finishedAt, null, cancellationToken);

@@ -195,10 +195,12 @@ public abstract partial class SqlReportingStore : IReportingStore
             Refund: reader.GetInt64(4),
             Claims: reader.GetInt64(5)), cancellationToken)));
 
+        // A month whose only version was superseded nets to zero: no row, as in BranchMonthTotals.From.
         return [.. parts.SelectMany(p => p)
             .GroupBy(r => r.Key)
             .Select(g => new Metrics.BranchMonthTotals(
                 g.Key.Branch, g.Key.Insurer, g.Key.Month, Yuan(g.Sum(r => r.Issued)), Yuan(g.Sum(r => r.Refund)), Yuan(g.Sum(r => r.Claims))))
+            .Where(t => t.IssuedPremium != 0 || t.CancelledRefund != 0 || t.ClaimsAssessed != 0)
             .OrderBy(t => t.Branch, StringComparer.Ordinal)
             .ThenBy(t => t.Insurer, StringComparer.Ordinal)
             .ThenBy(t => t.Month)];
@@ -353,15 +355,25 @@ public abstract partial class SqlReportingStore : IReportingStore
         {
             string[] policyKey = ["insurer_code", "policy_no"];
             var latestPolicy = NoLaterVersion("policy_versions", "p", policyKey);
+
+            // Premium and refunds: the sums each file kept as it loaded (ingest_month_sums), of the
+            // files the run sees, less what the versions superseded by a later one as of D put in
+            // them (only keys with more than one version can have one: policy_version_keys).
+            var superseded =
+                "FROM policy_version_keys k JOIN policy_versions p ON p.insurer_code = k.insurer_code AND p.policy_no = k.policy_no " +
+                $"WHERE p.extract_date <= @asOf AND p.branch_code <> '' AND NOT ({latestPolicy}) ";
             return
-                $"SELECT p.branch_code, p.insurer_code, {MonthOf("p.issue_date")}, CAST(SUM(p.premium_fen) AS BIGINT), CAST(0 AS BIGINT), CAST(0 AS BIGINT) " +
-                "FROM policy_versions p " +
-                $"WHERE p.extract_date <= @asOf AND p.issue_date >= @from0 AND p.issue_date <= @to0 AND p.branch_code <> '' AND {latestPolicy} " +
+                "SELECT s.branch_code, s.insurer_code, s.month, CAST(SUM(s.issued_fen) AS BIGINT), CAST(SUM(s.refund_fen) AS BIGINT), CAST(0 AS BIGINT) " +
+                "FROM ingest_month_sums s JOIN ingest_ledger l ON l.ingest_id = s.ingest_id " +
+                $"WHERE l.status = 'LOADED' AND l.extract_date <= @asOf AND s.month >= {MonthOf("@from0")} AND s.month <= {MonthOf("@to0")} " +
                 "GROUP BY 1, 2, 3 " +
                 "UNION ALL " +
-                $"SELECT p.branch_code, p.insurer_code, {MonthOf("p.cancel_date")}, CAST(0 AS BIGINT), CAST(SUM(p.refund_fen) AS BIGINT), CAST(0 AS BIGINT) " +
-                "FROM policy_versions p " +
-                $"WHERE p.extract_date <= @asOf AND p.cancel_date >= @from0 AND p.cancel_date <= @to0 AND p.status = 'CANCELLED' AND p.branch_code <> '' AND {latestPolicy} " +
+                $"SELECT p.branch_code, p.insurer_code, {MonthOf("p.issue_date")}, CAST(-SUM(p.premium_fen) AS BIGINT), CAST(0 AS BIGINT), CAST(0 AS BIGINT) " +
+                superseded + "AND p.issue_date >= @from0 AND p.issue_date <= @to0 " +
+                "GROUP BY 1, 2, 3 " +
+                "UNION ALL " +
+                $"SELECT p.branch_code, p.insurer_code, {MonthOf("p.cancel_date")}, CAST(0 AS BIGINT), CAST(-SUM(p.refund_fen) AS BIGINT), CAST(0 AS BIGINT) " +
+                superseded + "AND p.cancel_date >= @from0 AND p.cancel_date <= @to0 AND p.status = 'CANCELLED' " +
                 "GROUP BY 1, 2, 3 " +
                 "UNION ALL " +
                 $"SELECT p.branch_code, c.insurer_code, {MonthOf("c.report_date")}, CAST(0 AS BIGINT), CAST(0 AS BIGINT), CAST(SUM(c.assessed_fen) AS BIGINT) " +
@@ -370,6 +382,107 @@ public abstract partial class SqlReportingStore : IReportingStore
                 "WHERE c.extract_date <= @asOf AND c.report_date >= @from0 AND c.report_date <= @to0 AND c.status <> 'WITHDRAWN' AND p.branch_code <> '' " +
                 $"AND {NoLaterVersion("claim_versions", "c", ["insurer_code", "claim_no"])} AND {latestPolicy} " +
                 "GROUP BY 1, 2, 3";
+        }
+    }
+
+    /// <summary>
+    /// Keeps, in the load's transaction, the monthly sums of the policies a file loaded and marks
+    /// the keys that now have more than one version; see <see cref="BranchMonthTotalsSql"/>. The
+    /// sums come from <paramref name="sums"/>, added up as the rows went in, when the file had no
+    /// duplicate key (each row is then one version); otherwise from the rows stored
+    /// (<paramref name="loadedRows"/>: a subquery of the file's rows, one per key, columns as in
+    /// <c>policy_versions</c>), where the later line of a duplicate key has replaced the earlier.
+    /// The marking probes the primary key once per row of <paramref name="keyRows"/> (the file's
+    /// rows with their keys, duplicates allowed); null when the load marked the keys row by row.
+    /// </summary>
+    protected async Task KeepPolicySumsAsync(
+        DbConnection connection, DbTransaction transaction, long ingestId, PolicySums? sums, string loadedRows, string? keyRows, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        const string Insert = "INSERT INTO ingest_month_sums (ingest_id, branch_code, insurer_code, month, issued_fen, refund_fen) ";
+        if (sums is not null)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                Insert + "VALUES (@IngestId, @Branch, @Insurer, @Month, @Issued, @Refund)",
+                sums.Rows(ingestId),
+                transaction,
+                cancellationToken: cancellationToken));
+        }
+        else
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                Insert + "SELECT @id, branch_code, insurer_code, month, SUM(issued), SUM(refund) FROM (" +
+                $"SELECT n.branch_code, n.insurer_code, {MonthOf("n.issue_date")} AS month, n.premium_fen AS issued, 0 AS refund " +
+                $"FROM {loadedRows} n WHERE n.branch_code <> '' " +
+                "UNION ALL " +
+                $"SELECT n.branch_code, n.insurer_code, {MonthOf("n.cancel_date")}, 0, n.refund_fen " +
+                $"FROM {loadedRows} n WHERE n.branch_code <> '' AND n.status = 'CANCELLED' AND n.cancel_date IS NOT NULL" +
+                ") s GROUP BY branch_code, insurer_code, month",
+                new { id = ingestId },
+                transaction,
+                commandTimeout: 0,
+                cancellationToken: cancellationToken));
+        }
+
+        if (keyRows is null)
+        {
+            return;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO policy_version_keys (insurer_code, policy_no) " +
+            $"SELECT n.insurer_code, n.policy_no FROM {keyRows} n WHERE EXISTS (SELECT 1 FROM policy_versions o " +
+            "WHERE o.insurer_code = n.insurer_code AND o.policy_no = n.policy_no AND o.ingest_id <> @id) " +
+            "ON CONFLICT DO NOTHING",
+            new { id = ingestId },
+            transaction,
+            commandTimeout: 0,
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// The sums of <c>ingest_month_sums</c> added up row by row as a file loads, as
+    /// <see cref="Metrics.BranchMonthTotals.From"/> adds them: premium by issue month and refunds of
+    /// cancellations by cancel month, policies with a branch only, in fen.
+    /// </summary>
+    protected sealed class PolicySums
+    {
+        private readonly Dictionary<(string Branch, string Insurer, int Month), (long Issued, long Refund)> _sums = [];
+
+        public void Add(Policy policy)
+        {
+            ArgumentNullException.ThrowIfNull(policy);
+            if (string.IsNullOrEmpty(policy.BranchCode))
+            {
+                return;
+            }
+
+            Add((policy.BranchCode, policy.InsurerCode, (policy.IssueDate.Year * 100) + policy.IssueDate.Month), Fen(policy.Premium), 0);
+            if (policy.Status == PolicyStatus.CANCELLED && policy.CancelDate is { } cancelled)
+            {
+                Add((policy.BranchCode, policy.InsurerCode, (cancelled.Year * 100) + cancelled.Month), 0, Fen(policy.RefundPremium));
+            }
+        }
+
+        /// <summary>The rows to insert, in key order.</summary>
+        public IEnumerable<object> Rows(long ingestId) => _sums
+            .OrderBy(s => s.Key.Branch, StringComparer.Ordinal)
+            .ThenBy(s => s.Key.Insurer, StringComparer.Ordinal)
+            .ThenBy(s => s.Key.Month)
+            .Select(s => new
+            {
+                IngestId = ingestId,
+                s.Key.Branch,
+                s.Key.Insurer,
+                Month = string.Create(CultureInfo.InvariantCulture, $"{s.Key.Month / 100:0000}-{s.Key.Month % 100:00}"),
+                s.Value.Issued,
+                s.Value.Refund,
+            });
+
+        private void Add((string, string, int) key, long issued, long refund)
+        {
+            var (i, r) = _sums.GetValueOrDefault(key);
+            _sums[key] = (i + issued, r + refund);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
@@ -52,7 +53,7 @@ public sealed class SqliteReportingStore : SqlReportingStore
         Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
 
     protected override IExtractLoad CreateLoad(DbConnection connection, DbTransaction transaction, long ingestId, DateOnly extractDate) =>
-        new Load((SqliteConnection)connection, (SqliteTransaction)transaction, ingestId, extractDate);
+        new Load(this, (SqliteConnection)connection, (SqliteTransaction)transaction, ingestId, extractDate);
 
     protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
@@ -90,10 +91,14 @@ public sealed class SqliteReportingStore : SqlReportingStore
     protected override void AddDate(DbCommand command, string name, DateOnly value) =>
         command.Parameters.Add(new SqliteParameter(name, Iso(value)));
 
-    private sealed class Load(SqliteConnection connection, SqliteTransaction transaction, long ingestId, DateOnly extractDate) : IExtractLoad
+    private sealed class Load(SqliteReportingStore store, SqliteConnection connection, SqliteTransaction transaction, long ingestId, DateOnly extractDate) : IExtractLoad
     {
+        /// <summary>The largest rowid of policy_versions before this load's first row: its rows are above it (the load holds the write lock).</summary>
+        private long _policiesBefore;
+        private readonly PolicySums _sums = new();
         private readonly DateOnly _extractDate = extractDate;
         private RawStatement? _policy;
+        private RawStatement? _versionedKey;
         private RawStatement? _claim;
         private RawStatement? _followUp;
         private bool _committed;
@@ -103,6 +108,14 @@ public sealed class SqliteReportingStore : SqlReportingStore
 
         public void Add(Policy p, int line)
         {
+            if (_policy is null)
+            {
+                using var last = connection.CreateCommand();
+                last.Transaction = transaction;
+                last.CommandText = "SELECT coalesce(max(rowid), 0) FROM policy_versions";
+                _policiesBefore = (long)last.ExecuteScalar()!;
+            }
+
             var s = _policy ??= Prepare(
                 "policy_versions",
                 ["insurer_code", "policy_no", "ingest_id", "extract_date", "line_no", "coverage", "business_type", "branch_code", "advisor_id", "vin",
@@ -129,6 +142,18 @@ public sealed class SqliteReportingStore : SqlReportingStore
             s.Date(19, p.CancelDate);
             s.Int(20, Fen(p.RefundPremium));
             s.Execute();
+            _sums.Add(p);
+
+            // The key now has more than one version when another file already holds it: a probe
+            // of the primary key just written (policy_version_keys, for the monthly sums).
+            var k = _versionedKey ??= new RawStatement(
+                connection.Handle!,
+                "INSERT INTO policy_version_keys (insurer_code, policy_no) SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM policy_versions " +
+                "WHERE insurer_code = ?1 AND policy_no = ?2 AND ingest_id <> ?3) ON CONFLICT DO NOTHING");
+            k.Text(1, p.InsurerCode);
+            k.Text(2, p.PolicyNo);
+            k.Int(3, ingestId);
+            k.Execute();
         }
 
         public void Add(Claim c, int line)
@@ -189,6 +214,19 @@ public sealed class SqliteReportingStore : SqlReportingStore
 
         public async Task CommitAsync(LoadCounts counts, IReadOnlyList<RowIssue> issues, DateTimeOffset finishedAt, CancellationToken cancellationToken = default)
         {
+            if (_policy is not null)
+            {
+                // A file without duplicate keys: its sums as added up row by row; else from the rows stored.
+                await store.KeepPolicySumsAsync(
+                    connection,
+                    transaction,
+                    ingestId,
+                    counts.RowsDuplicate == 0 ? _sums : null,
+                    string.Create(CultureInfo.InvariantCulture, $"(SELECT * FROM policy_versions WHERE rowid > {_policiesBefore} AND ingest_id = @id)"),
+                    keyRows: null,
+                    cancellationToken);
+            }
+
             await CompleteLedgerAsync(connection, transaction, ingestId, counts, finishedAt, null, cancellationToken);
             await InsertIssuesAsync(connection, transaction, ingestId, issues, cancellationToken);
             transaction.Commit();
@@ -204,6 +242,7 @@ public sealed class SqliteReportingStore : SqlReportingStore
 
             _disposed = true;
             _policy?.Dispose();
+            _versionedKey?.Dispose();
             _claim?.Dispose();
             _followUp?.Dispose();
             if (!_committed)

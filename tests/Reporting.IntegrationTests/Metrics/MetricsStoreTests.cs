@@ -148,6 +148,32 @@ public sealed class MetricsStoreTests(string provider)
     }
 
     [Test]
+    public async Task Monthly_totals_count_the_later_line_of_a_duplicate_key_only()
+    {
+        // P1 appears twice in one file: first for B01 at 1 000.00, then for B02 at 1 500.00,
+        // cancelled with a refund of 300.00. The later line is the version stored, and the only
+        // one in the sums.
+        await using var store = await TestStore.CreateAsync(provider);
+        var sources = TestStore.ConfiguredSources();
+        await store.Loader().LoadFileAsync(sources.Get("policies"), store.WriteFile("policies_20261010.csv", CanonicalCsv.Policies(
+            CanonicalCsv.Policy("P1", issue: "2026-09-05", effective: "2026-09-06", expiry: "2027-09-05", premium: "1000.00"),
+            CanonicalCsv.Policy("P2", vin: "LSVAB1234567890A2", issue: "2026-09-07", effective: "2026-09-08", expiry: "2027-09-07", premium: "700.00"),
+            CanonicalCsv.Policy("P1", branch: "B02", issue: "2026-09-05", effective: "2026-09-06", expiry: "2027-09-05", premium: "1500.00",
+                status: "CANCELLED", cancel: "2026-09-20", refund: "300.00"))));
+        var asOf = new DateOnly(2026, 10, 31);
+
+        var sums = await store.Store.GetBranchMonthTotalsAsync(asOf, new DateRange(new DateOnly(2026, 9, 1), new DateOnly(2026, 9, 30)));
+
+        var september = new BusinessMonth(2026, 9);
+        Assert.That(sums, Is.EqualTo(new[]
+        {
+            new BranchMonthTotals("B01", "PICC", september, 700.00m, 0m, 0m),
+            new BranchMonthTotals("B02", "PICC", september, 1500.00m, 300.00m, 0m),
+        }));
+        Assert.That(sums, Is.EqualTo(BranchMonthTotals.From(await store.Store.GetPoliciesAsync(asOf), [])));
+    }
+
+    [Test]
     public async Task Monthly_totals_in_the_store_equal_the_rule_s_sums_over_everything_it_holds([Values("2026-10-31", "2026-09-30")] string asOfText)
     {
         var store = (await DemoBook.LoadedAsync(provider)).Store;
