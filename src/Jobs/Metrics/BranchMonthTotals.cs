@@ -13,8 +13,10 @@ namespace Reporting.Jobs.Metrics;
 /// <remarks>
 /// The tier of a clawed-back policy's issue month looks back twelve months from that month, so a
 /// month's commission needs about two years of these sums. <see cref="From"/> is the definition;
-/// the store computes the same sums in SQL (<c>IReportingStore.GetBranchMonthTotalsAsync</c>) so
-/// that a month's run does not read two years of policies, and a test holds the two equal.
+/// the store gives the same sums (<c>IReportingStore.GetBranchMonthTotalsAsync</c>) without reading
+/// two years of policies: each file keeps its premium and refund sums as it loads, and the claims
+/// are summed in SQL. Tests hold the store's sums equal to <see cref="From"/> over everything it
+/// holds, on both providers.
 /// </remarks>
 public sealed record BranchMonthTotals(
     string Branch,

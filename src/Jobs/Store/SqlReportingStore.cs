@@ -174,11 +174,11 @@ public abstract partial class SqlReportingStore : IReportingStore
     }
 
     /// <remarks>
-    /// The period is split in two halves of months read side by side on two connections: the sums
-    /// cover about two years of sales (the clawbacks' tiers, SPEC §3.4), and each half keeps one
-    /// core busy. Each half sums, as of D, the premium of policies issued in it, the refunds of
-    /// policies cancelled in it and the assessed amounts of the non-withdrawn claims reported in it
-    /// (on the policy's branch), grouped by branch, insurer and month, in fen.
+    /// The premium and refunds come from the sums each file kept as it loaded, less the versions
+    /// superseded as of D (<see cref="BranchMonthTotalsSql"/>); the claims are summed from the
+    /// claims reported in the months, on the branch of their policy as of D. The period is split in
+    /// two halves of months read side by side on two connections: the sums cover about two years
+    /// (the clawbacks' tiers, SPEC §3.4), and the claims' part keeps a core busy per half.
     /// </remarks>
     public async Task<IReadOnlyList<Metrics.BranchMonthTotals>> GetBranchMonthTotalsAsync(DateOnly asOf, DateRange period, CancellationToken cancellationToken = default)
     {
