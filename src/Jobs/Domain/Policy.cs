@@ -30,6 +30,9 @@ public sealed record Policy(
     public PolicyKey Key => new(InsurerCode, PolicyNo);
 
     public bool IsCancelled => Status == PolicyStatus.CANCELLED;
+
+    /// <summary>The date the policy was cancelled: <see cref="CancelDate"/> when it is <c>CANCELLED</c>, else null.</summary>
+    public DateOnly? CancelledOn => IsCancelled ? CancelDate : null;
 }
 
 /// <summary>A policy is identified by (insurer, policy number): numbers are unique only within an insurer.</summary>

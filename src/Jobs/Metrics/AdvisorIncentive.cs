@@ -117,9 +117,7 @@ public static class AdvisorIncentive
             var band = BandOf(policy.Premium, options.Bands);
             var label = LabelOf(band, options.Bands);
             var issueMonth = BusinessMonth.Of(policy.IssueDate);
-            var cancelMonth = policy.Status == PolicyStatus.CANCELLED && policy.CancelDate is { } cancelled
-                ? BusinessMonth.Of(cancelled)
-                : (BusinessMonth?)null;
+            var cancelMonth = policy.CancelledOn is { } cancelled ? BusinessMonth.Of(cancelled) : (BusinessMonth?)null;
             var incentive = Rounding.Money(band.Incentive);
             if (issueMonth == month)
             {

@@ -44,7 +44,7 @@ public sealed record BranchMonthTotals(
             var branch = policy.BranchCode!;
             branches[policy.Key] = branch;
             Add(sums, (branch, policy.InsurerCode, BusinessMonth.Of(policy.IssueDate)), issued: Rounding.Money(policy.Premium));
-            if (policy.Status == PolicyStatus.CANCELLED && policy.CancelDate is { } cancelDate)
+            if (policy.CancelledOn is { } cancelDate)
             {
                 Add(sums, (branch, policy.InsurerCode, BusinessMonth.Of(cancelDate)), refund: Rounding.Money(policy.RefundPremium));
             }
@@ -59,12 +59,15 @@ public sealed record BranchMonthTotals(
         }
 
         return [.. sums
-            .Where(s => s.Value != default)
             .Select(s => new BranchMonthTotals(s.Key.Branch, s.Key.Insurer, s.Key.Month, s.Value.Issued, s.Value.Refund, s.Value.Claims))
+            .Where(t => !t.IsZero)
             .OrderBy(t => t.Branch, StringComparer.Ordinal)
             .ThenBy(t => t.Insurer, StringComparer.Ordinal)
             .ThenBy(t => t.Month)];
     }
+
+    /// <summary>All three sums are zero: the row changes no written premium and no loss ratio.</summary>
+    public bool IsZero => IssuedPremium == 0m && CancelledRefund == 0m && ClaimsAssessed == 0m;
 
     /// <summary>Only the rows of months <paramref name="from"/> … <paramref name="to"/>, inclusive.</summary>
     public static IReadOnlyList<BranchMonthTotals> Between(IEnumerable<BranchMonthTotals> totals, BusinessMonth from, BusinessMonth to) =>

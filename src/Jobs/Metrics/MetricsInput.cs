@@ -49,17 +49,19 @@ public sealed record MetricsInput(
 
 /// <summary>
 /// The date ranges of data <see cref="MetricsInput"/> needs for a month, so the store can query only
-/// those. Pure: the store calls it, then loads
+/// those. Pure. Read as rows, <see cref="MetricsInput"/> needs
 /// <list type="bullet">
 /// <item>policies with <c>expiry_date</c> in <see cref="CohortExpiry"/>;</item>
 /// <item>policies with <c>effective_date</c> in <see cref="RenewalEffective"/> on those VINs;</item>
 /// <item>policies with <c>issue_date</c> or <c>cancel_date</c> in <see cref="Activity"/>;</item>
 /// <item>claims with <c>report_date</c> in <see cref="ClaimsReported"/>, and the policies they are made on;</item>
-/// <item>follow-ups on the cohort's policies.</item>
+/// <item>follow-ups on the cohort's policies;</item>
 /// </list>
-/// Then, for clawbacks, it calls <see cref="WithClawbacksIssuedFrom"/> with the earliest
-/// <c>issue_date</c> of the policies cancelled in the month, and loads the wider
-/// <see cref="Activity"/> and <see cref="ClaimsReported"/> too.
+/// and, for clawbacks, the wider <see cref="Activity"/> and <see cref="ClaimsReported"/> of
+/// <see cref="WithClawbacksIssuedFrom"/> (the earliest <c>issue_date</c> of the policies cancelled in
+/// the month). The store's reads (<c>MetricsInputQuery</c>) read rows for the month only and give
+/// <see cref="Activity"/>, widened, as <see cref="BranchMonthTotals"/> (which cover the claims of
+/// <see cref="ClaimsReported"/>, the same months).
 /// </summary>
 /// <remarks>
 /// For 2026-10 with grace 30: cohort expiry 2026-10-01 … 2026-10-31; renewals effective

@@ -86,7 +86,7 @@ public static class RenewalMatching
 
     /// <summary>A null <c>cancel_date</c> on a cancelled policy compares as "not on or before expiry".</summary>
     private static bool IsCancelledOnOrBeforeExpiry(Policy policy) =>
-        policy.Status == PolicyStatus.CANCELLED && policy.CancelDate is { } cancelled && cancelled <= policy.ExpiryDate;
+        policy.CancelledOn is { } cancelled && cancelled <= policy.ExpiryDate;
 
     /// <summary>Q qualifies as a renewal of P as of <paramref name="asOf"/>.</summary>
     public static bool Renews(Policy renewal, Policy expiring, int graceDays, DateOnly asOf)

@@ -53,14 +53,10 @@ public sealed class WrittenPremiumLedger
     }
 
     /// <summary>The policy is cancelled, with its <c>cancel_date</c> in <paramref name="month"/>.</summary>
-    public static bool IsCancelledIn(Policy policy, BusinessMonth month) =>
-        IsCancellation(policy, out var cancelDate) && month.Contains(cancelDate);
-
-    private static bool IsCancellation(Policy policy, out DateOnly cancelDate)
+    public static bool IsCancelledIn(Policy policy, BusinessMonth month)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        cancelDate = policy.CancelDate ?? default;
-        return policy.Status == PolicyStatus.CANCELLED && policy.CancelDate is not null;
+        return policy.CancelledOn is { } cancelDate && month.Contains(cancelDate);
     }
 
     private static void Add(Dictionary<(string, string, BusinessMonth), decimal> byMonth, (string, string, BusinessMonth) key, decimal amount) =>

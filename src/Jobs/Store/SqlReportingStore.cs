@@ -200,7 +200,7 @@ public abstract partial class SqlReportingStore : IReportingStore
             .GroupBy(r => r.Key)
             .Select(g => new Metrics.BranchMonthTotals(
                 g.Key.Branch, g.Key.Insurer, g.Key.Month, Yuan(g.Sum(r => r.Issued)), Yuan(g.Sum(r => r.Refund)), Yuan(g.Sum(r => r.Claims))))
-            .Where(t => t.IssuedPremium != 0 || t.CancelledRefund != 0 || t.ClaimsAssessed != 0)
+            .Where(t => !t.IsZero)
             .OrderBy(t => t.Branch, StringComparer.Ordinal)
             .ThenBy(t => t.Insurer, StringComparer.Ordinal)
             .ThenBy(t => t.Month)];
@@ -452,15 +452,15 @@ public abstract partial class SqlReportingStore : IReportingStore
         public void Add(Policy policy)
         {
             ArgumentNullException.ThrowIfNull(policy);
-            if (string.IsNullOrEmpty(policy.BranchCode))
+            if (!Metrics.MetricsKeys.HasText(policy.BranchCode))
             {
                 return;
             }
 
-            Add((policy.BranchCode, policy.InsurerCode, (policy.IssueDate.Year * 100) + policy.IssueDate.Month), Fen(policy.Premium), 0);
-            if (policy.Status == PolicyStatus.CANCELLED && policy.CancelDate is { } cancelled)
+            Add((policy.BranchCode!, policy.InsurerCode, (policy.IssueDate.Year * 100) + policy.IssueDate.Month), Fen(policy.Premium), 0);
+            if (policy.CancelledOn is { } cancelled)
             {
-                Add((policy.BranchCode, policy.InsurerCode, (cancelled.Year * 100) + cancelled.Month), 0, Fen(policy.RefundPremium));
+                Add((policy.BranchCode!, policy.InsurerCode, (cancelled.Year * 100) + cancelled.Month), 0, Fen(policy.RefundPremium));
             }
         }
 
