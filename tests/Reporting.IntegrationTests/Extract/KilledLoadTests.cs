@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Npgsql;
+using Reporting.IntegrationTests.Scheduling;
 using Reporting.Jobs.Extract;
 using Reporting.Testing;
 using Reporting.Testing.Extracts;
@@ -93,20 +94,6 @@ public sealed class KilledLoadTests(string provider)
         return path;
     }
 
-    private static string WorkerDll()
-    {
-        var bin = Path.Combine(RepositoryLayout.Root, "src", "Worker", "bin");
-        var candidates = Directory.Exists(bin)
-            ? Directory.EnumerateDirectories(bin).Select(c => new FileInfo(Path.Combine(c, "net10.0", "Reporting.Worker.dll"))).Where(f => f.Exists).ToList()
-            : [];
-        // The configuration these tests were built in (ops/test: Release), else the newest build.
-        var own = candidates.FirstOrDefault(f => AppContext.BaseDirectory.Contains(
-            $"{Path.DirectorySeparatorChar}{f.Directory!.Parent!.Name}{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
-        var dll = own ?? candidates.OrderByDescending(f => f.LastWriteTimeUtc).FirstOrDefault();
-        Assert.That(dll, Is.Not.Null, "the worker is not built under " + bin);
-        return dll!.FullName;
-    }
-
     private Process StartIngest(string file, string application)
     {
         var start = new ProcessStartInfo("dotnet")
@@ -115,7 +102,7 @@ public sealed class KilledLoadTests(string provider)
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { WorkerDll(), "ingest", "--source", "policies", file })
+        foreach (var argument in new[] { WorkerProcess.WorkerDll(), "ingest", "--source", "policies", file })
         {
             start.ArgumentList.Add(argument);
         }

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Reporting.IntegrationTests.Scheduling;
 using Reporting.Jobs.Demo;
 using Reporting.Jobs.Domain;
 using Reporting.Jobs.Extract;
@@ -296,23 +297,12 @@ public sealed class MetricsCommandLineTests
             store, DateOnly.ParseExact(AsOf, "yyyy-MM-dd", CultureInfo.InvariantCulture), BusinessMonth.Parse(Month), MetricsOptions.CreateDefault())));
 }
 
-/// <summary>Runs the built worker (<c>src/Worker/bin/&lt;newest configuration&gt;/net10.0</c>) as a child process.</summary>
+/// <summary>Runs the built worker (<see cref="WorkerProcess.WorkerDll"/>) as a child process.</summary>
 internal static class Worker
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
-    private static readonly Lazy<string> Dll = new(() =>
-    {
-        var bin = Path.Combine(RepositoryLayout.Root, "src", "Worker", "bin");
-        var built = Directory.Exists(bin)
-            ? Directory.EnumerateDirectories(bin)
-                .Select(c => new FileInfo(Path.Combine(c, "net10.0", "Reporting.Worker.dll")))
-                .Where(f => f.Exists)
-                .OrderByDescending(f => f.LastWriteTimeUtc)
-                .FirstOrDefault()
-            : null;
-        return built?.FullName ?? throw new FileNotFoundException("Reporting.Worker.dll is not built under " + bin);
-    });
+    private static readonly Lazy<string> Dll = new(WorkerProcess.WorkerDll);
 
     public static async Task<(int Exit, string Output, string Error)> RunAsync(string dataFolder, params string[] arguments)
     {
