@@ -65,18 +65,21 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
     private sealed class Load(PostgresReportingStore store, NpgsqlConnection connection, NpgsqlTransaction transaction, long ingestId, DateOnly extractDate) : IExtractLoad
     {
         private static readonly Table Policies = new(
+            ExtractDataset.Policies,
             "policy_versions",
             "insurer_code, policy_no",
             "insurer_code, policy_no, ingest_id, extract_date, line_no, coverage, business_type, branch_code, advisor_id, vin, plate_no, customer_name, " +
             "customer_phone, issue_date, effective_date, expiry_date, premium_fen, status, cancel_date, refund_fen");
 
         private static readonly Table Claims = new(
+            ExtractDataset.Claims,
             "claim_versions",
             "insurer_code, claim_no",
             "insurer_code, claim_no, ingest_id, extract_date, line_no, policy_no, vin, loss_date, report_date, repair_branch_code, referred, assessed_fen, " +
             "paid_fen, status, close_date");
 
         private static readonly Table FollowUps = new(
+            ExtractDataset.FollowUps,
             "followup_versions",
             "followup_id",
             "followup_id, ingest_id, extract_date, line_no, insurer_code, policy_no, branch_code, advisor_id, contact_date, channel, outcome, lost_reason, note");
@@ -164,19 +167,17 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
                     transaction: transaction,
                     cancellationToken: cancellationToken,
                     commandTimeout: 0));
-                if (_table == Policies)
-                {
-                    // The file's rows, one per key as inserted, from the stage (policy_versions has
-                    // no index by ingest).
-                    await store.KeepPolicySumsAsync(
-                        connection,
-                        transaction,
-                        ingestId,
-                        counts.RowsDuplicate == 0 ? _sums : null,
-                        $"(SELECT DISTINCT ON ({Policies.Key}) * FROM stage ORDER BY {Policies.Key}, line_no DESC)",
-                        "stage",
-                        cancellationToken);
-                }
+                // The file's rows, one per key as inserted, from the stage (the version tables have
+                // no index by ingest).
+                await store.KeepDerivedAsync(
+                    connection,
+                    transaction,
+                    ingestId,
+                    _table.Dataset,
+                    "stage",
+                    $"(SELECT DISTINCT ON ({_table.Key}) * FROM stage ORDER BY {_table.Key}, line_no DESC)",
+                    counts.RowsDuplicate == 0 ? _sums : null,
+                    cancellationToken);
             }
 
             await CompleteLedgerAsync(connection, transaction, ingestId, counts, finishedAt, null, cancellationToken);
@@ -271,6 +272,6 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
             return _importer;
         }
 
-        private sealed record Table(string Name, string Key, string Columns);
+        private sealed record Table(ExtractDataset Dataset, string Name, string Key, string Columns);
     }
 }

@@ -119,18 +119,16 @@ public abstract partial class SqlReportingStore : IReportingStore
             throw new ArgumentException("Renewal candidates on the cohort's VINs need both an expiry and an effective range.", nameof(selection));
         }
 
-        var ranges = new List<DateRange>();
-        var terms = new List<string>();
-        string Range(string column, DateRange range)
-        {
-            ranges.Add(range);
-            var n = (ranges.Count - 1).ToString(CultureInfo.InvariantCulture);
-            return $"{column} >= @from{n} AND {column} <= @to{n}";
-        }
+        // Each term of the selection is its own query, read side by side: one index each, where
+        // SQLite's OR of five indexes re-checks every term on every row. A key's latest version is
+        // the same row whichever term found it, so the union keeps one per key.
+        var terms = new List<(string Filter, DateRange[] Ranges)>();
+        static string Range(string column, int n) =>
+            string.Create(CultureInfo.InvariantCulture, $"{column} >= @from{n} AND {column} <= @to{n}");
 
         if (selection.Expiry is { } e)
         {
-            terms.Add($"({Range("expiry_date", e)})");
+            terms.Add((Range("expiry_date", 0), [e]));
         }
 
         if (selection.Effective is { } f)
@@ -138,40 +136,57 @@ public abstract partial class SqlReportingStore : IReportingStore
             // The cohort's VINs as a set (any version of a policy expiring in the range): the
             // candidates are read by the effective_date index and kept when their VIN is in it.
             terms.Add(selection.EffectiveOnExpiryVins
-                ? $"({Range("effective_date", f)} AND vin IN (SELECT v.vin FROM policy_versions v WHERE v.extract_date <= @asOf AND {Range("v.expiry_date", selection.Expiry.GetValueOrDefault())}))"
-                : $"({Range("effective_date", f)})");
+                ? ($"{Range("effective_date", 0)} AND vin IN (SELECT v.vin FROM policy_versions v WHERE v.extract_date <= @asOf AND {Range("v.expiry_date", 1)})",
+                   [f, selection.Expiry.GetValueOrDefault()])
+                : (Range("effective_date", 0), [f]));
         }
 
         if (selection.Issue is { } i)
         {
-            terms.Add($"({Range("issue_date", i)})");
+            terms.Add((Range("issue_date", 0), [i]));
         }
 
         if (selection.Cancel is { } c)
         {
-            terms.Add($"({Range("cancel_date", c)})");
+            terms.Add((Range("cancel_date", 0), [c]));
         }
 
         if (selection.ClaimsReported is { } claimed)
         {
             // A semi-join through the claims reported in the range (a small set, by the report_date
             // index), not a correlated probe per policy row.
-            terms.Add(
+            terms.Add((
                 "(insurer_code, policy_no) IN (SELECT c.insurer_code, c.policy_no FROM claim_versions c " +
-                $"WHERE c.extract_date <= @asOf AND {Range("c.report_date", claimed)})");
+                $"WHERE c.extract_date <= @asOf AND {Range("c.report_date", 0)})",
+                [claimed]));
         }
 
-        var filter = terms.Count == 0 ? null : string.Join(" OR ", terms);
-        var sql = AsOfSql("policy_versions", ["insurer_code", "policy_no"], PolicyColumns + ", ingest_id", filter);
-        return await QueryAsync(sql, asOf, ranges, reader => new PolicyVersion(
-            new Policy(
-                reader.GetString(0), reader.GetString(1), Codes<Coverage>.Parse(reader.GetString(2)), Codes<BusinessType>.Parse(reader.GetString(3)),
-                NullableText(reader, 4), NullableText(reader, 5), reader.GetString(6), NullableText(reader, 7), NullableText(reader, 8), NullableText(reader, 9),
-                ReadDate(reader, 10), ReadDate(reader, 11), ReadDate(reader, 12),
-                Yuan(reader.GetInt64(13)), Codes<PolicyStatus>.Parse(reader.GetString(14)),
-                reader.IsDBNull(15) ? null : ReadDate(reader, 15), Yuan(reader.GetInt64(16))),
-            reader.GetInt64(17)), cancellationToken);
+        if (terms.Count == 0)
+        {
+            terms.Add((null!, []));
+        }
+
+        var reads = await Task.WhenAll(terms.Select(t => QueryAsync(
+            AsOfSql("policy_versions", PolicyColumns + ", ingest_id", t.Filter), asOf, t.Ranges, ReadPolicyVersion, cancellationToken)));
+        var versions = reads.Length == 1
+            ? reads[0]
+            : reads.SelectMany(r => r).DistinctBy(v => (v.Policy.InsurerCode, v.Policy.PolicyNo)).ToList();
+
+        // Key order (byte order, as both providers compare keys), so every read is deterministic.
+        versions.Sort(static (a, b) => Utf8Order.Compare(a.Policy.InsurerCode, b.Policy.InsurerCode) is var byInsurer and not 0
+            ? byInsurer
+            : Utf8Order.Compare(a.Policy.PolicyNo, b.Policy.PolicyNo));
+        return versions;
     }
+
+    private PolicyVersion ReadPolicyVersion(DbDataReader reader) => new(
+        new Policy(
+            reader.GetString(0), reader.GetString(1), Codes<Coverage>.Parse(reader.GetString(2)), Codes<BusinessType>.Parse(reader.GetString(3)),
+            NullableText(reader, 4), NullableText(reader, 5), reader.GetString(6), NullableText(reader, 7), NullableText(reader, 8), NullableText(reader, 9),
+            ReadDate(reader, 10), ReadDate(reader, 11), ReadDate(reader, 12),
+            Yuan(reader.GetInt64(13)), Codes<PolicyStatus>.Parse(reader.GetString(14)),
+            reader.IsDBNull(15) ? null : ReadDate(reader, 15), Yuan(reader.GetInt64(16))),
+        reader.GetInt64(17));
 
     /// <remarks>
     /// The premium and refunds come from the sums each file kept as it loaded, less the versions
@@ -353,52 +368,138 @@ public abstract partial class SqlReportingStore : IReportingStore
     {
         get
         {
-            string[] policyKey = ["insurer_code", "policy_no"];
-            var latestPolicy = NoLaterVersion("policy_versions", "p", policyKey);
-
             // Premium and refunds: the sums each file kept as it loaded (ingest_month_sums), of the
-            // files the run sees, less what the versions superseded by a later one as of D put in
-            // them (only keys with more than one version can have one: policy_version_keys).
-            var superseded =
-                "FROM policy_version_keys k JOIN policy_versions p ON p.insurer_code = k.insurer_code AND p.policy_no = k.policy_no " +
-                $"WHERE p.extract_date <= @asOf AND p.branch_code <> '' AND NOT ({latestPolicy}) ";
+            // files the run sees, less what the versions superseded as of D put in them. Those are
+            // few, and read first by the partial index on superseded_on (materialised, or the
+            // planner prefers the far less selective issue_date index). Claims: the changes kept
+            // per date (claim_month_deltas, KeepClaimDeltasAsync) up to D.
             return
+                "WITH superseded AS MATERIALIZED (SELECT p.branch_code, p.insurer_code, p.issue_date, p.premium_fen, p.status, p.cancel_date, p.refund_fen " +
+                "FROM policy_versions p WHERE p.superseded_on IS NOT NULL AND p.superseded_on <= @asOf AND p.extract_date <= @asOf AND p.branch_code <> '') " +
                 "SELECT s.branch_code, s.insurer_code, s.month, CAST(SUM(s.issued_fen) AS BIGINT), CAST(SUM(s.refund_fen) AS BIGINT), CAST(0 AS BIGINT) " +
                 "FROM ingest_month_sums s JOIN ingest_ledger l ON l.ingest_id = s.ingest_id " +
                 $"WHERE l.status = 'LOADED' AND l.extract_date <= @asOf AND s.month >= {MonthOf("@from0")} AND s.month <= {MonthOf("@to0")} " +
                 "GROUP BY 1, 2, 3 " +
                 "UNION ALL " +
                 $"SELECT p.branch_code, p.insurer_code, {MonthOf("p.issue_date")}, CAST(-SUM(p.premium_fen) AS BIGINT), CAST(0 AS BIGINT), CAST(0 AS BIGINT) " +
-                superseded + "AND p.issue_date >= @from0 AND p.issue_date <= @to0 " +
+                "FROM superseded p WHERE p.issue_date >= @from0 AND p.issue_date <= @to0 " +
                 "GROUP BY 1, 2, 3 " +
                 "UNION ALL " +
                 $"SELECT p.branch_code, p.insurer_code, {MonthOf("p.cancel_date")}, CAST(0 AS BIGINT), CAST(-SUM(p.refund_fen) AS BIGINT), CAST(0 AS BIGINT) " +
-                superseded + "AND p.cancel_date >= @from0 AND p.cancel_date <= @to0 AND p.status = 'CANCELLED' " +
+                "FROM superseded p WHERE p.cancel_date >= @from0 AND p.cancel_date <= @to0 AND p.status = 'CANCELLED' " +
                 "GROUP BY 1, 2, 3 " +
                 "UNION ALL " +
-                $"SELECT p.branch_code, c.insurer_code, {MonthOf("c.report_date")}, CAST(0 AS BIGINT), CAST(0 AS BIGINT), CAST(SUM(c.assessed_fen) AS BIGINT) " +
-                "FROM claim_versions c " +
-                "JOIN policy_versions p ON p.insurer_code = c.insurer_code AND p.policy_no = c.policy_no AND p.extract_date <= @asOf " +
-                "WHERE c.extract_date <= @asOf AND c.report_date >= @from0 AND c.report_date <= @to0 AND c.status <> 'WITHDRAWN' AND p.branch_code <> '' " +
-                $"AND {NoLaterVersion("claim_versions", "c", ["insurer_code", "claim_no"])} AND {latestPolicy} " +
+                "SELECT d.branch_code, d.insurer_code, d.month, CAST(0 AS BIGINT), CAST(0 AS BIGINT), CAST(SUM(d.claims_fen) AS BIGINT) " +
+                $"FROM claim_month_deltas d WHERE d.on_date <= @asOf AND d.month >= {MonthOf("@from0")} AND d.month <= {MonthOf("@to0")} " +
                 "GROUP BY 1, 2, 3";
         }
     }
 
     /// <summary>
-    /// Keeps, in the load's transaction, the monthly sums of the policies a file loaded and marks
-    /// the keys that now have more than one version; see <see cref="BranchMonthTotalsSql"/>. The
-    /// sums come from <paramref name="sums"/>, added up as the rows went in, when the file had no
-    /// duplicate key (each row is then one version); otherwise from the rows stored
-    /// (<paramref name="loadedRows"/>: a subquery of the file's rows, one per key, columns as in
-    /// <c>policy_versions</c>), where the later line of a duplicate key has replaced the earlier.
-    /// The marking probes the primary key once per row of <paramref name="keyRows"/> (the file's
-    /// rows with their keys, duplicates allowed); null when the load marked the keys row by row.
+    /// What a file's load keeps besides its rows, in its transaction, once its rows are in:
+    /// the superseded_on dates of the keys it gave a new version (<see cref="SupersedeAsync"/>),
+    /// the claims' changes of the policies it touches (<see cref="KeepClaimDeltasAsync"/>) and, for
+    /// policies, the file's premium sums (<see cref="KeepPolicySumsAsync"/>).
+    /// <paramref name="fileRows"/> is a subquery of the file's rows (each key once or more, columns
+    /// as in the version table); <paramref name="loadedRows"/> one row per key as stored.
     /// </summary>
-    protected async Task KeepPolicySumsAsync(
-        DbConnection connection, DbTransaction transaction, long ingestId, PolicySums? sums, string loadedRows, string? keyRows, CancellationToken cancellationToken)
+    protected async Task KeepDerivedAsync(
+        DbConnection connection, DbTransaction transaction, long ingestId, ExtractDataset dataset, string fileRows, string loadedRows, PolicySums? sums, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(connection);
+        switch (dataset)
+        {
+            case ExtractDataset.Policies:
+                // Only the file's policies that have claims can change a claims' sum.
+                var withClaims =
+                    $"SELECT DISTINCT f.insurer_code, f.policy_no FROM {fileRows} f " +
+                    "WHERE EXISTS (SELECT 1 FROM claim_versions c WHERE c.insurer_code = f.insurer_code AND c.policy_no = f.policy_no)";
+                await KeepClaimDeltasAsync(connection, transaction, ingestId, withClaims, before: true, cancellationToken);
+                await SupersedeAsync(connection, transaction, ingestId, VersionTable.Policies, fileRows, cancellationToken);
+                await KeepClaimDeltasAsync(connection, transaction, ingestId, withClaims, before: false, cancellationToken);
+                await KeepPolicySumsAsync(connection, transaction, ingestId, sums, loadedRows, cancellationToken);
+                break;
+            case ExtractDataset.Claims:
+                var policies = $"SELECT DISTINCT f.insurer_code, f.policy_no FROM {fileRows} f";
+                await KeepClaimDeltasAsync(connection, transaction, ingestId, policies, before: true, cancellationToken);
+                await SupersedeAsync(connection, transaction, ingestId, VersionTable.Claims, fileRows, cancellationToken);
+                await KeepClaimDeltasAsync(connection, transaction, ingestId, policies, before: false, cancellationToken);
+                break;
+            case ExtractDataset.FollowUps:
+                await SupersedeAsync(connection, transaction, ingestId, VersionTable.FollowUps, fileRows, cancellationToken);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(dataset), dataset, null);
+        }
+    }
+
+    /// <summary>
+    /// Sets superseded_on for every version of the keys of <paramref name="fileRows"/> that another
+    /// file also holds: the extract date of the key's next version by extract date, file name and
+    /// load order, NULL for its latest. A key only this file holds keeps NULL, so a file of new keys
+    /// costs one probe of the primary key per row.
+    /// </summary>
+    private async Task SupersedeAsync(DbConnection connection, DbTransaction transaction, long ingestId, VersionTable table, string fileRows, CancellationToken cancellationToken)
+    {
+        string On(string left, string right) => string.Join(" AND ", table.Key.Select(k => $"{left}.{k} = {right}.{k}"));
+        var versionKey = string.Join(", ", table.Key.Select(k => "v." + k));
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"UPDATE {table.Name} SET superseded_on = n.next_date FROM (" +
+            $"SELECT {versionKey}, v.ingest_id, LEAD(v.extract_date) OVER (PARTITION BY {versionKey} " +
+            $"ORDER BY v.extract_date, l.file_name {FileNameOrder}, v.ingest_id) AS next_date " +
+            $"FROM {table.Name} v JOIN ingest_ledger l ON l.ingest_id = v.ingest_id " +
+            $"WHERE ({versionKey}) IN (SELECT {string.Join(", ", table.Key.Select(k => "f." + k))} FROM {fileRows} f " +
+            $"WHERE EXISTS (SELECT 1 FROM {table.Name} o WHERE {On("o", "f")} AND o.ingest_id <> @id))) n " +
+            $"WHERE {On(table.Name, "n")} AND {table.Name}.ingest_id = n.ingest_id AND {table.Name}.superseded_on IS DISTINCT FROM n.next_date",
+            new { id = ingestId },
+            transaction,
+            commandTimeout: 0,
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Rewrites the claims' changes (claim_month_deltas, migration 0006) of the policies of
+    /// <paramref name="policyKeys"/> (a subquery of insurer_code, policy_no): a claim counts, on
+    /// the branch of its policy, while both its version and its policy's are the latest, from the
+    /// later of their extract dates until the earlier superseded_on. Run once with
+    /// <paramref name="before"/> (the pairs without this file's rows, as the superseded_on dates
+    /// were before it, taken off) before <see cref="SupersedeAsync"/>, and once after it (the
+    /// pairs with them, put in): the difference is what the file changed.
+    /// </summary>
+    private async Task KeepClaimDeltasAsync(DbConnection connection, DbTransaction transaction, long ingestId, string policyKeys, bool before, CancellationToken cancellationToken)
+    {
+        var sign = before ? "-" : "";
+        var others = before ? "AND c.ingest_id <> @id AND p.ingest_id <> @id " : "";
+        var pairs =
+            $"SELECT p.branch_code, c.insurer_code, {MonthOf("c.report_date")} AS month, c.assessed_fen AS fen, " +
+            "CASE WHEN c.extract_date >= p.extract_date THEN c.extract_date ELSE p.extract_date END AS live_from, " +
+            "CASE WHEN c.superseded_on IS NULL THEN p.superseded_on " +
+            "WHEN p.superseded_on IS NULL OR c.superseded_on <= p.superseded_on THEN c.superseded_on ELSE p.superseded_on END AS live_to " +
+            "FROM claim_versions c JOIN policy_versions p ON p.insurer_code = c.insurer_code AND p.policy_no = c.policy_no " +
+            $"WHERE (c.insurer_code, c.policy_no) IN ({policyKeys}) AND c.status <> 'WITHDRAWN' AND p.branch_code <> '' {others}";
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO claim_month_deltas (on_date, branch_code, insurer_code, month, claims_fen) " +
+            "SELECT on_date, branch_code, insurer_code, month, SUM(fen) FROM (" +
+            $"SELECT live_from AS on_date, branch_code, insurer_code, month, {sign}fen AS fen FROM ({pairs}) a WHERE live_to IS NULL OR live_to > live_from " +
+            "UNION ALL " +
+            $"SELECT live_to, branch_code, insurer_code, month, {(before ? "" : "-")}fen FROM ({pairs}) b WHERE live_to > live_from" +
+            ") d GROUP BY on_date, branch_code, insurer_code, month HAVING SUM(fen) <> 0 " +
+            "ON CONFLICT (on_date, branch_code, insurer_code, month) DO UPDATE SET claims_fen = claim_month_deltas.claims_fen + excluded.claims_fen",
+            new { id = ingestId },
+            transaction,
+            commandTimeout: 0,
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Keeps the monthly premium sums of the policies a file loaded; see
+    /// <see cref="BranchMonthTotalsSql"/>. The sums come from <paramref name="sums"/>, added up as
+    /// the rows went in, when the file had no duplicate key (each row is then one version);
+    /// otherwise from the rows stored (<paramref name="loadedRows"/>), where the later line of a
+    /// duplicate key has replaced the earlier.
+    /// </summary>
+    private async Task KeepPolicySumsAsync(
+        DbConnection connection, DbTransaction transaction, long ingestId, PolicySums? sums, string loadedRows, CancellationToken cancellationToken)
+    {
         const string Insert = "INSERT INTO ingest_month_sums (ingest_id, branch_code, insurer_code, month, issued_fen, refund_fen) ";
         if (sums is not null)
         {
@@ -407,33 +508,17 @@ public abstract partial class SqlReportingStore : IReportingStore
                 sums.Rows(ingestId),
                 transaction,
                 cancellationToken: cancellationToken));
-        }
-        else
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                Insert + "SELECT @id, branch_code, insurer_code, month, SUM(issued), SUM(refund) FROM (" +
-                $"SELECT n.branch_code, n.insurer_code, {MonthOf("n.issue_date")} AS month, n.premium_fen AS issued, 0 AS refund " +
-                $"FROM {loadedRows} n WHERE n.branch_code <> '' " +
-                "UNION ALL " +
-                $"SELECT n.branch_code, n.insurer_code, {MonthOf("n.cancel_date")}, 0, n.refund_fen " +
-                $"FROM {loadedRows} n WHERE n.branch_code <> '' AND n.status = 'CANCELLED' AND n.cancel_date IS NOT NULL" +
-                ") s GROUP BY branch_code, insurer_code, month",
-                new { id = ingestId },
-                transaction,
-                commandTimeout: 0,
-                cancellationToken: cancellationToken));
-        }
-
-        if (keyRows is null)
-        {
             return;
         }
 
         await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO policy_version_keys (insurer_code, policy_no) " +
-            $"SELECT n.insurer_code, n.policy_no FROM {keyRows} n WHERE EXISTS (SELECT 1 FROM policy_versions o " +
-            "WHERE o.insurer_code = n.insurer_code AND o.policy_no = n.policy_no AND o.ingest_id <> @id) " +
-            "ON CONFLICT DO NOTHING",
+            Insert + "SELECT @id, branch_code, insurer_code, month, SUM(issued), SUM(refund) FROM (" +
+            $"SELECT n.branch_code, n.insurer_code, {MonthOf("n.issue_date")} AS month, n.premium_fen AS issued, 0 AS refund " +
+            $"FROM {loadedRows} n WHERE n.branch_code <> '' " +
+            "UNION ALL " +
+            $"SELECT n.branch_code, n.insurer_code, {MonthOf("n.cancel_date")}, 0, n.refund_fen " +
+            $"FROM {loadedRows} n WHERE n.branch_code <> '' AND n.status = 'CANCELLED' AND n.cancel_date IS NOT NULL" +
+            ") s GROUP BY branch_code, insurer_code, month",
             new { id = ingestId },
             transaction,
             commandTimeout: 0,
@@ -492,37 +577,38 @@ public abstract partial class SqlReportingStore : IReportingStore
     /// <summary>
     /// The latest version of each key among extracts dated on or before <c>@asOf</c>: by extract
     /// date, then file name, then load order (a corrected file reloaded under the same name wins).
-    /// A row is returned when it matches the filter and no later version of its key exists, so a
+    /// A row is returned when it matches the filter and is the latest (<see cref="Latest"/>), so a
     /// key whose latest version falls outside the filter is left out even if an older one matched.
     /// Rows come in key order (byte order), so every read is deterministic.
     /// </summary>
-    private string AsOfSql(string table, string[] key, string columns, string? filter)
+    private string AsOfSql(string table, string[] key, string columns, string? filter) =>
+        AsOfSql(table, columns, filter) + $" ORDER BY {string.Join(", ", key.Select(k => $"{table}.{k} {FileNameOrder}"))}";
+
+    /// <summary>As <see cref="AsOfSql(string, string[], string, string?)"/>, in no particular order.</summary>
+    private static string AsOfSql(string table, string columns, string? filter)
     {
         var selected = string.Join(", ", columns.Split(", ").Select(c => $"{table}.{c}"));
         return
             $"SELECT {selected} FROM {table} AS {table} " +
             $"WHERE {table}.extract_date <= @asOf{(filter is null ? "" : $" AND ({filter})")} " +
-            $"AND {NoLaterVersion(table, table, key)} " +
-            $"ORDER BY {string.Join(", ", key.Select(k => $"{table}.{k} {FileNameOrder}"))}";
+            $"AND {Latest(table)}";
     }
 
     /// <summary>
-    /// True when row <paramref name="alias"/> of <paramref name="table"/> is the latest version of
-    /// its key as of <c>@asOf</c>. The probe walks the primary key of that one key and skips the row
-    /// itself on the key's own columns before reading any other: most keys have one version, so it
-    /// costs one index lookup. The file names (the tie-break between two extracts of one date) are
-    /// looked up only when the dates tie, not joined for every row.
+    /// True when version <paramref name="alias"/>, dated on or before <c>@asOf</c>, is the latest
+    /// of its key as of <c>@asOf</c>: its next version, if any, is dated after it
+    /// (superseded_on, kept by <see cref="SupersedeAsync"/> as files load).
     /// </summary>
-    private string NoLaterVersion(string table, string alias, string[] key)
+    private static string Latest(string alias) => $"({alias}.superseded_on IS NULL OR {alias}.superseded_on > @asOf)";
+
+    /// <summary>A version table and its key, for the superseded_on dates a load keeps.</summary>
+    private sealed record VersionTable(string Name, string[] Key)
     {
-        var sameKey = string.Join(" AND ", key.Select(k => $"w.{k} = {alias}.{k}"));
-        var laterFile = "(SELECT lw.file_name FROM ingest_ledger lw WHERE lw.ingest_id = w.ingest_id)";
-        var ownFile = $"(SELECT l.file_name FROM ingest_ledger l WHERE l.ingest_id = {alias}.ingest_id)";
-        return
-            $"NOT EXISTS (SELECT 1 FROM {table} w " +
-            $"WHERE {sameKey} AND w.ingest_id <> {alias}.ingest_id AND w.extract_date <= @asOf AND w.extract_date >= {alias}.extract_date " +
-            $"AND (w.extract_date > {alias}.extract_date OR {laterFile} {FileNameOrder} > {ownFile} {FileNameOrder} " +
-            $"OR ({laterFile} = {ownFile} AND w.ingest_id > {alias}.ingest_id)))";
+        public static readonly VersionTable Policies = new("policy_versions", ["insurer_code", "policy_no"]);
+
+        public static readonly VersionTable Claims = new("claim_versions", ["insurer_code", "claim_no"]);
+
+        public static readonly VersionTable FollowUps = new("followup_versions", ["followup_id"]);
     }
 
     /// <summary>Enum codes read back from the store, looked up instead of parsed: reads return millions of rows.</summary>

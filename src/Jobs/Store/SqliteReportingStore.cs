@@ -93,12 +93,12 @@ public sealed class SqliteReportingStore : SqlReportingStore
 
     private sealed class Load(SqliteReportingStore store, SqliteConnection connection, SqliteTransaction transaction, long ingestId, DateOnly extractDate) : IExtractLoad
     {
-        /// <summary>The largest rowid of policy_versions before this load's first row: its rows are above it (the load holds the write lock).</summary>
-        private long _policiesBefore;
         private readonly PolicySums _sums = new();
         private readonly DateOnly _extractDate = extractDate;
+
+        /// <summary>The table this load writes and its largest rowid before the first row: the file's rows are above it (the load holds the write lock).</summary>
+        private (string Table, ExtractDataset Dataset, long RowsBefore)? _target;
         private RawStatement? _policy;
-        private RawStatement? _versionedKey;
         private RawStatement? _claim;
         private RawStatement? _followUp;
         private bool _committed;
@@ -108,15 +108,8 @@ public sealed class SqliteReportingStore : SqlReportingStore
 
         public void Add(Policy p, int line)
         {
-            if (_policy is null)
-            {
-                using var last = connection.CreateCommand();
-                last.Transaction = transaction;
-                last.CommandText = "SELECT coalesce(max(rowid), 0) FROM policy_versions";
-                _policiesBefore = (long)last.ExecuteScalar()!;
-            }
-
             var s = _policy ??= Prepare(
+                ExtractDataset.Policies,
                 "policy_versions",
                 ["insurer_code", "policy_no", "ingest_id", "extract_date", "line_no", "coverage", "business_type", "branch_code", "advisor_id", "vin",
                  "plate_no", "customer_name", "customer_phone", "issue_date", "effective_date", "expiry_date", "premium_fen", "status", "cancel_date", "refund_fen"],
@@ -143,22 +136,12 @@ public sealed class SqliteReportingStore : SqlReportingStore
             s.Int(20, Fen(p.RefundPremium));
             s.Execute();
             _sums.Add(p);
-
-            // The key now has more than one version when another file already holds it: a probe
-            // of the primary key just written (policy_version_keys, for the monthly sums).
-            var k = _versionedKey ??= new RawStatement(
-                connection.Handle!,
-                "INSERT INTO policy_version_keys (insurer_code, policy_no) SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM policy_versions " +
-                "WHERE insurer_code = ?1 AND policy_no = ?2 AND ingest_id <> ?3) ON CONFLICT DO NOTHING");
-            k.Text(1, p.InsurerCode);
-            k.Text(2, p.PolicyNo);
-            k.Int(3, ingestId);
-            k.Execute();
         }
 
         public void Add(Claim c, int line)
         {
             var s = _claim ??= Prepare(
+                ExtractDataset.Claims,
                 "claim_versions",
                 ["insurer_code", "claim_no", "ingest_id", "extract_date", "line_no", "policy_no", "vin", "loss_date", "report_date", "repair_branch_code",
                  "referred", "assessed_fen", "paid_fen", "status", "close_date"],
@@ -184,6 +167,7 @@ public sealed class SqliteReportingStore : SqlReportingStore
         public void Add(FollowUp f, int line)
         {
             var s = _followUp ??= Prepare(
+                ExtractDataset.FollowUps,
                 "followup_versions",
                 ["followup_id", "ingest_id", "extract_date", "line_no", "insurer_code", "policy_no", "branch_code", "advisor_id", "contact_date", "channel",
                  "outcome", "lost_reason", "note"],
@@ -214,17 +198,12 @@ public sealed class SqliteReportingStore : SqlReportingStore
 
         public async Task CommitAsync(LoadCounts counts, IReadOnlyList<RowIssue> issues, DateTimeOffset finishedAt, CancellationToken cancellationToken = default)
         {
-            if (_policy is not null)
+            if (_target is { } target)
             {
-                // A file without duplicate keys: its sums as added up row by row; else from the rows stored.
-                await store.KeepPolicySumsAsync(
-                    connection,
-                    transaction,
-                    ingestId,
-                    counts.RowsDuplicate == 0 ? _sums : null,
-                    string.Create(CultureInfo.InvariantCulture, $"(SELECT * FROM policy_versions WHERE rowid > {_policiesBefore} AND ingest_id = @id)"),
-                    keyRows: null,
-                    cancellationToken);
+                // A policies file without duplicate keys: its sums as added up row by row; else from the rows stored.
+                var fileRows = string.Create(CultureInfo.InvariantCulture, $"(SELECT * FROM {target.Table} WHERE rowid > {target.RowsBefore} AND ingest_id = @id)");
+                await store.KeepDerivedAsync(
+                    connection, transaction, ingestId, target.Dataset, fileRows, fileRows, counts.RowsDuplicate == 0 ? _sums : null, cancellationToken);
             }
 
             await CompleteLedgerAsync(connection, transaction, ingestId, counts, finishedAt, null, cancellationToken);
@@ -242,7 +221,6 @@ public sealed class SqliteReportingStore : SqlReportingStore
 
             _disposed = true;
             _policy?.Dispose();
-            _versionedKey?.Dispose();
             _claim?.Dispose();
             _followUp?.Dispose();
             if (!_committed)
@@ -258,8 +236,20 @@ public sealed class SqliteReportingStore : SqlReportingStore
         /// One prepared upsert per table: within one file the later line of a duplicate key wins
         /// (SPEC §2.6), by overwriting the version this file already wrote.
         /// </summary>
-        private RawStatement Prepare(string table, string[] columns, string key)
+        private RawStatement Prepare(ExtractDataset dataset, string table, string[] columns, string key)
         {
+            if (_target is not null)
+            {
+                throw new InvalidOperationException("one load holds one dataset");
+            }
+
+            using (var last = connection.CreateCommand())
+            {
+                last.Transaction = transaction;
+                last.CommandText = $"SELECT coalesce(max(rowid), 0) FROM {table}";
+                _target = (table, dataset, (long)last.ExecuteScalar()!);
+            }
+
             var keyColumns = key.Split(", ");
             var updates = columns.Where(c => !keyColumns.Contains(c)).Select(c => $"{c} = excluded.{c}");
             return new RawStatement(

@@ -140,6 +140,16 @@ public sealed class TestStore : IAsyncDisposable
         return path;
     }
 
+    /// <summary>A plain connection to the store, for tests that read its tables directly.</summary>
+    public async Task<System.Data.Common.DbConnection> OpenAsync()
+    {
+        var connection = Provider == "sqlite"
+            ? (System.Data.Common.DbConnection)new Microsoft.Data.Sqlite.SqliteConnection(ConnectionString)
+            : new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
     /// <summary>
     /// Every stored row of every table, as text, in a stable order: equal snapshots mean the
     /// store is exactly as it was (used by the "nothing changed" tests).
@@ -153,12 +163,11 @@ public sealed class TestStore : IAsyncDisposable
             ("followup_versions", "followup_id, ingest_id"),
             ("ingest_ledger", "ingest_id"),
             ("ingest_issues", "ingest_id, line_no, column_name, reason"),
+            ("ingest_month_sums", "ingest_id, branch_code, insurer_code, month"),
+            ("claim_month_deltas", "on_date, branch_code, insurer_code, month"),
         };
         var text = new System.Text.StringBuilder();
-        await using var connection = Provider == "sqlite"
-            ? (System.Data.Common.DbConnection)new Microsoft.Data.Sqlite.SqliteConnection(ConnectionString)
-            : new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
+        await using var connection = await OpenAsync();
         foreach (var (table, order) in tables)
         {
             await using var command = connection.CreateCommand();
