@@ -26,14 +26,50 @@ public static class MetricsCalculator
     public static MetricsResult Calculate(MetricsInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
+
+        // Two independent halves, each pure, computed side by side: the renewal side (§3.1, §3.2,
+        // §3.6) and the money side (§3.3 to §3.5); on a month of a large book each is about a
+        // second of work. A rule's exception comes out as itself.
+        var renewalSide = Task.Run(() => RenewalSideOf(input));
+        var money = MoneySideOf(input);
+        var renewal = renewalSide.GetAwaiter().GetResult();
+
+        var report = new MetricsReport(
+            input.AsOf,
+            input.Month,
+            renewal.Rollup,
+            renewal.WindowRollup,
+            money.ReferralRollup,
+            money.Commission,
+            money.IncentiveRollup,
+            renewal.LostReasonRollup);
+
+        return new MetricsResult(
+            report, renewal.Renewals, renewal.Windows, money.ReferralClaims, money.Tiers.Computed, money.CommissionLines, money.IncentiveLines, money.Ranking, renewal.LostReasons);
+    }
+
+    private static RenewalSide RenewalSideOf(MetricsInput input)
+    {
+        var options = input.Options;
+        RequireUnique(input.FollowUps, f => f.FollowUpId, "follow-up followup_id");
+        var renewals = RenewalMatching.Evaluate(input.Policies, input.Month, input.AsOf, options);
+        var windows = ExpiryWindowConversion.Evaluate(renewals, input.FollowUps, input.AsOf, options.Renewal.Windows);
+        var lostReasons = LostReasons.Evaluate(renewals, input.FollowUps);
+        return new RenewalSide(
+            renewals,
+            windows,
+            lostReasons,
+            RenewalMatching.Rollup(renewals),
+            ExpiryWindowConversion.Rollup(renewals, windows, options.Renewal.Windows),
+            LostReasons.Rollup(lostReasons));
+    }
+
+    private static MoneySide MoneySideOf(MetricsInput input)
+    {
         var options = input.Options;
         var month = input.Month;
         var policies = ByKey(input.Policies);
         RequireUnique(input.Claims, c => (c.InsurerCode, c.ClaimNo), "claim (insurer_code, claim_no)");
-        RequireUnique(input.FollowUps, f => f.FollowUpId, "follow-up followup_id");
-
-        var renewals = RenewalMatching.Evaluate(input.Policies, month, input.AsOf, options);
-        var windows = ExpiryWindowConversion.Evaluate(renewals, input.FollowUps, input.AsOf, options.Renewal.Windows);
 
         var totals = input.Totals ?? BranchMonthTotals.From(input.Policies, input.Claims);
         var writtenPremium = WrittenPremiumLedger.From(totals);
@@ -45,20 +81,15 @@ public static class MetricsCalculator
 
         var incentiveLines = AdvisorIncentive.Lines(input.Policies, month, options.Incentive);
         var ranking = AdvisorIncentive.Rank(incentiveLines, options.Incentive);
-        var lostReasons = LostReasons.Evaluate(renewals, input.FollowUps);
-
-        var report = new MetricsReport(
-            input.AsOf,
-            month,
-            RenewalMatching.Rollup(renewals),
-            ExpiryWindowConversion.Rollup(renewals, windows, options.Renewal.Windows),
+        return new MoneySide(
+            referralClaims,
             RepairReferral.Rollup(referralClaims, input.Policies, writtenPremium, month, options.Referral),
+            tiers,
+            commissionLines,
             commission,
-            AdvisorIncentive.Rollup(incentiveLines, ranking),
-            LostReasons.Rollup(lostReasons));
-
-        return new MetricsResult(
-            report, renewals, windows, referralClaims, tiers.Computed, commissionLines, incentiveLines, ranking, lostReasons);
+            incentiveLines,
+            ranking,
+            AdvisorIncentive.Rollup(incentiveLines, ranking));
     }
 
     private static Dictionary<PolicyKey, Policy> ByKey(IEnumerable<Policy> policies)
@@ -88,4 +119,22 @@ public static class MetricsCalculator
             }
         }
     }
+
+    private sealed record RenewalSide(
+        IReadOnlyList<RenewalVerdict> Renewals,
+        IReadOnlyList<WindowVerdict> Windows,
+        IReadOnlyList<LostReasonVerdict> LostReasons,
+        IReadOnlyList<RenewalRow> Rollup,
+        IReadOnlyList<ConversionRow> WindowRollup,
+        IReadOnlyList<LostReasonRow> LostReasonRollup);
+
+    private sealed record MoneySide(
+        IReadOnlyList<ClaimReferralVerdict> ReferralClaims,
+        IReadOnlyList<ReferralRow> ReferralRollup,
+        CommissionTierBook Tiers,
+        IReadOnlyList<CommissionLine> CommissionLines,
+        IReadOnlyList<CommissionRow> Commission,
+        IReadOnlyList<IncentiveLine> IncentiveLines,
+        IReadOnlyList<AdvisorRanking> Ranking,
+        IReadOnlyList<AdvisorRow> IncentiveRollup);
 }

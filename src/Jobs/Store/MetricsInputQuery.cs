@@ -9,7 +9,8 @@ namespace Reporting.Jobs.Store;
 /// renewals on its VINs, the policies sold or cancelled in the month and those its claims are on,
 /// the claims reported in it, the cohort's follow-ups — and, summed in the store, the monthly
 /// written premium and claims of the twelve months behind each tier (<see cref="BranchMonthTotals"/>).
-/// The reads run side by side, each on its own connection.
+/// The reads run side by side, each on its own connection. The policies come without plate, name
+/// or phone (<see cref="PolicySelection.WithoutPersonalData"/>): no rule uses them.
 /// </summary>
 /// <remarks>
 /// <c>withCommission: false</c> (the morning emails) leaves the commission section out
@@ -36,7 +37,8 @@ public static class MetricsInputQuery
                 EffectiveOnExpiryVins: true,
                 Issue: monthRange,
                 Cancel: monthRange,
-                ClaimsReported: monthRange),
+                ClaimsReported: monthRange,
+                WithoutPersonalData: true),
             cancellationToken);
         var totalsRead = store.GetBranchMonthTotalsAsync(asOf, withCommission ? ranges.Activity : monthRange, cancellationToken);
         var claimsRead = store.GetClaimsAsync(asOf, monthRange, cancellationToken);

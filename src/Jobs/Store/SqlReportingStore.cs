@@ -166,27 +166,41 @@ public abstract partial class SqlReportingStore : IReportingStore
             terms.Add((null!, []));
         }
 
+        var columns = selection.WithoutPersonalData
+            ? PolicyColumns.Replace("plate_no, customer_name, customer_phone", "NULL, NULL, NULL", StringComparison.Ordinal)
+            : PolicyColumns;
         var reads = await Task.WhenAll(terms.Select(t => QueryAsync(
-            AsOfSql("policy_versions", PolicyColumns + ", ingest_id", t.Filter), asOf, t.Ranges, ReadPolicyVersion, cancellationToken)));
-        var versions = reads.Length == 1
-            ? reads[0]
-            : reads.SelectMany(r => r).DistinctBy(v => (v.Policy.InsurerCode, v.Policy.PolicyNo)).ToList();
-
-        // Key order (byte order, as both providers compare keys), so every read is deterministic.
+            AsOfSql("policy_versions", columns + ", ingest_id", t.Filter), asOf, t.Ranges, ReadPolicyVersion, cancellationToken)));
+        // Key order (byte order, as both providers compare keys), so every read is deterministic;
+        // a key two terms both found is then two neighbours, and kept once.
+        var versions = reads.Length == 1 ? reads[0] : [.. reads.SelectMany(r => r)];
         versions.Sort(static (a, b) => Utf8Order.Compare(a.Policy.InsurerCode, b.Policy.InsurerCode) is var byInsurer and not 0
             ? byInsurer
             : Utf8Order.Compare(a.Policy.PolicyNo, b.Policy.PolicyNo));
+        if (reads.Length > 1)
+        {
+            var kept = 0;
+            for (var n = 0; n < versions.Count; n++)
+            {
+                if (kept == 0 || versions[n].Policy.Key != versions[kept - 1].Policy.Key)
+                {
+                    versions[kept++] = versions[n];
+                }
+            }
+
+            versions.RemoveRange(kept, versions.Count - kept);
+        }
+
         return versions;
     }
 
-    private PolicyVersion ReadPolicyVersion(DbDataReader reader) => new(
+    private static PolicyVersion ReadPolicyVersion(StoreRow row) => new(
         new Policy(
-            reader.GetString(0), reader.GetString(1), Codes<Coverage>.Parse(reader.GetString(2)), Codes<BusinessType>.Parse(reader.GetString(3)),
-            NullableText(reader, 4), NullableText(reader, 5), reader.GetString(6), NullableText(reader, 7), NullableText(reader, 8), NullableText(reader, 9),
-            ReadDate(reader, 10), ReadDate(reader, 11), ReadDate(reader, 12),
-            Yuan(reader.GetInt64(13)), Codes<PolicyStatus>.Parse(reader.GetString(14)),
-            reader.IsDBNull(15) ? null : ReadDate(reader, 15), Yuan(reader.GetInt64(16))),
-        reader.GetInt64(17));
+            row.SharedText(0), row.Text(1), row.Code<Coverage>(2), row.Code<BusinessType>(3),
+            row.NullableSharedText(4), row.NullableSharedText(5), row.Text(6), row.NullableText(7), row.NullableText(8), row.NullableText(9),
+            row.DateValue(10), row.DateValue(11), row.DateValue(12),
+            Yuan(row.Number(13)), row.Code<PolicyStatus>(14), row.NullableDateValue(15), Yuan(row.Number(16))),
+        row.Number(17));
 
     /// <remarks>
     /// The premium and refunds come from the sums each file kept as it loaded, less the versions
@@ -204,11 +218,11 @@ public abstract partial class SqlReportingStore : IReportingStore
         var halves = months < 2
             ? [new DateRange(first.First, last.Last)]
             : new[] { new DateRange(first.First, split.AddMonths(-1).Last), new DateRange(split.First, last.Last) };
-        var parts = await Task.WhenAll(halves.Select(h => QueryAsync(BranchMonthTotalsSql, asOf, [h], reader => (
-            Key: (Branch: reader.GetString(0), Insurer: reader.GetString(1), Month: Metrics.BusinessMonth.Parse(reader.GetString(2))),
-            Issued: reader.GetInt64(3),
-            Refund: reader.GetInt64(4),
-            Claims: reader.GetInt64(5)), cancellationToken)));
+        var parts = await Task.WhenAll(halves.Select(h => QueryAsync(BranchMonthTotalsSql, asOf, [h], row => (
+            Key: (Branch: row.Text(0), Insurer: row.Text(1), Month: Metrics.BusinessMonth.Parse(row.Text(2))),
+            Issued: row.Number(3),
+            Refund: row.Number(4),
+            Claims: row.Number(5)), cancellationToken)));
 
         // A month whose only version was superseded nets to zero: no row, as in BranchMonthTotals.From.
         return [.. parts.SelectMany(p => p)
@@ -225,11 +239,9 @@ public abstract partial class SqlReportingStore : IReportingStore
     {
         var filter = reported is null ? null : "(report_date >= @from0 AND report_date <= @to0)";
         var sql = AsOfSql("claim_versions", ["insurer_code", "claim_no"], ClaimColumns, filter);
-        return await QueryAsync(sql, asOf, reported is { } r ? [r] : [], reader => new Claim(
-            reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-            ReadDate(reader, 4), ReadDate(reader, 5), NullableText(reader, 6),
-            reader.GetBoolean(7), Yuan(reader.GetInt64(8)), Yuan(reader.GetInt64(9)), Codes<ClaimStatus>.Parse(reader.GetString(10)),
-            reader.IsDBNull(11) ? null : ReadDate(reader, 11)), cancellationToken);
+        return await QueryAsync(sql, asOf, reported is { } r ? [r] : [], row => new Claim(
+            row.SharedText(0), row.Text(1), row.Text(2), row.Text(3), row.DateValue(4), row.DateValue(5), row.NullableSharedText(6),
+            row.Flag(7), Yuan(row.Number(8)), Yuan(row.Number(9)), row.Code<ClaimStatus>(10), row.NullableDateValue(11)), cancellationToken);
     }
 
     public async Task<IReadOnlyList<FollowUp>> GetFollowUpsAsync(DateOnly asOf, DateRange? policyExpiry = null, CancellationToken cancellationToken = default)
@@ -243,10 +255,9 @@ public abstract partial class SqlReportingStore : IReportingStore
             : "(insurer_code, policy_no) IN (SELECT p.insurer_code, p.policy_no FROM policy_versions p " +
               "WHERE p.extract_date <= @asOf AND p.expiry_date >= @from0 AND p.expiry_date <= @to0)";
         var sql = AsOfSql("followup_versions", ["followup_id"], FollowUpColumns, filter);
-        return await QueryAsync(sql, asOf, policyExpiry is { } r ? [r] : [], reader => new FollowUp(
-            reader.GetString(0), reader.GetString(1), reader.GetString(2), NullableText(reader, 3), NullableText(reader, 4),
-            ReadDate(reader, 5), Codes<ContactChannel>.Parse(reader.GetString(6)), Codes<FollowUpOutcome>.Parse(reader.GetString(7)),
-            reader.IsDBNull(8) ? null : Codes<LostReason>.Parse(reader.GetString(8)), NullableText(reader, 9)), cancellationToken);
+        return await QueryAsync(sql, asOf, policyExpiry is { } r ? [r] : [], row => new FollowUp(
+            row.Text(0), row.SharedText(1), row.Text(2), row.NullableSharedText(3), row.NullableSharedText(4), row.DateValue(5),
+            row.Code<ContactChannel>(6), row.Code<FollowUpOutcome>(7), row.NullableCode<LostReason>(8), row.NullableText(9)), cancellationToken);
     }
 
     protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
@@ -328,10 +339,9 @@ public abstract partial class SqlReportingStore : IReportingStore
 
     /// <summary>Runs an as-of read: <c>@asOf</c>, then <c>@fromN</c>/<c>@toN</c> for each range, one record per row.</summary>
     /// <remarks>
-    /// Runs on the thread pool: Microsoft.Data.Sqlite's async methods complete synchronously, so
-    /// without it the reads a report starts side by side would run one after the other.
+    /// Runs on the thread pool, on its own connection: the reads a report starts run side by side.
     /// </remarks>
-    private Task<List<T>> QueryAsync<T>(string sql, DateOnly asOf, IEnumerable<DateRange> ranges, Func<DbDataReader, T> read, CancellationToken cancellationToken) =>
+    protected virtual Task<List<T>> QueryAsync<T>(string sql, DateOnly asOf, IReadOnlyList<DateRange> ranges, Func<StoreRow, T> read, CancellationToken cancellationToken) =>
         Task.Run(
             async () =>
             {
@@ -339,29 +349,23 @@ public abstract partial class SqlReportingStore : IReportingStore
                 await using var command = connection.CreateCommand();
                 command.CommandText = sql;
                 AddDate(command, "asOf", asOf);
-                var n = 0;
-                foreach (var range in ranges)
+                for (var n = 0; n < ranges.Count; n++)
                 {
-                    AddDate(command, "from" + n.ToString(CultureInfo.InvariantCulture), range.From);
-                    AddDate(command, "to" + n.ToString(CultureInfo.InvariantCulture), range.To);
-                    n++;
+                    AddDate(command, "from" + n.ToString(CultureInfo.InvariantCulture), ranges[n].From);
+                    AddDate(command, "to" + n.ToString(CultureInfo.InvariantCulture), ranges[n].To);
                 }
 
                 var result = new List<T>();
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                var row = new DataReaderRow(reader);
                 while (await reader.ReadAsync(cancellationToken))
                 {
-                    result.Add(read(reader));
+                    result.Add(read(row));
                 }
 
                 return result;
             },
             cancellationToken);
-
-    /// <summary>A date column: SQLite keeps ISO text, PostgreSQL a <c>date</c>.</summary>
-    protected virtual DateOnly ReadDate(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateOnly>(ordinal);
-
-    private static string? NullableText(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     /// <summary>The sums behind <see cref="GetBranchMonthTotalsAsync"/> for the months of <c>@from0</c> … <c>@to0</c>.</summary>
     private string BranchMonthTotalsSql
@@ -587,7 +591,7 @@ public abstract partial class SqlReportingStore : IReportingStore
     /// <summary>As <see cref="AsOfSql(string, string[], string, string?)"/>, in no particular order.</summary>
     private static string AsOfSql(string table, string columns, string? filter)
     {
-        var selected = string.Join(", ", columns.Split(", ").Select(c => $"{table}.{c}"));
+        var selected = string.Join(", ", columns.Split(", ").Select(c => c == "NULL" ? c : $"{table}.{c}"));
         return
             $"SELECT {selected} FROM {table} AS {table} " +
             $"WHERE {table}.extract_date <= @asOf{(filter is null ? "" : $" AND ({filter})")} " +
@@ -609,17 +613,6 @@ public abstract partial class SqlReportingStore : IReportingStore
         public static readonly VersionTable Claims = new("claim_versions", ["insurer_code", "claim_no"]);
 
         public static readonly VersionTable FollowUps = new("followup_versions", ["followup_id"]);
-    }
-
-    /// <summary>Enum codes read back from the store, looked up instead of parsed: reads return millions of rows.</summary>
-    private static class Codes<TEnum>
-        where TEnum : struct, Enum
-    {
-        private static readonly Dictionary<string, TEnum> ByName = Enum.GetValues<TEnum>().ToDictionary(v => v.ToString(), v => v, StringComparer.Ordinal);
-
-        public static TEnum Parse(string code) => ByName.TryGetValue(code, out var value)
-            ? value
-            : throw new InvalidDataException($"'{code}' is not a {typeof(TEnum).Name} code");
     }
 
     private sealed class LedgerRow

@@ -62,13 +62,19 @@ public sealed record IngestEntry(
 /// <paramref name="Expiry"/>: the candidate renewals of a cohort (SPEC §3.1), not every policy
 /// starting in a four-month window.
 /// </param>
+/// <param name="WithoutPersonalData">
+/// Leaves the plate, the customer's name and phone out (null): the metric rules never use them,
+/// so their reads do not carry personal data at all (SPEC §5), and skip decoding three columns of
+/// every row.
+/// </param>
 public sealed record PolicySelection(
     DateRange? Expiry = null,
     DateRange? Effective = null,
     DateRange? Issue = null,
     DateRange? Cancel = null,
     DateRange? ClaimsReported = null,
-    bool EffectiveOnExpiryVins = false)
+    bool EffectiveOnExpiryVins = false,
+    bool WithoutPersonalData = false)
 {
     public static readonly PolicySelection All = new();
 }

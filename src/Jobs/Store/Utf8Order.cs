@@ -21,26 +21,21 @@ internal static class Utf8Order
             return x is null ? -1 : 1;
         }
 
-        var length = Math.Min(x.Length, y.Length);
-        for (var i = 0; i < length; i++)
+        var i = x.AsSpan().CommonPrefixLength(y);
+        if (i == x.Length || i == y.Length)
         {
-            var a = x[i];
-            var b = y[i];
-            if (a == b)
-            {
-                continue;
-            }
-
-            if (char.IsSurrogate(a) != char.IsSurrogate(b) && Math.Max(a, b) >= '\uE000')
-            {
-                // One is the first half of a pair (a code point above U+FFFF), the other a
-                // character from U+E000: the pair is the greater.
-                return char.IsSurrogate(a) ? 1 : -1;
-            }
-
-            return a.CompareTo(b);
+            return x.Length.CompareTo(y.Length);
         }
 
-        return x.Length.CompareTo(y.Length);
+        var a = x[i];
+        var b = y[i];
+        if (char.IsSurrogate(a) != char.IsSurrogate(b) && Math.Max(a, b) >= '\uE000')
+        {
+            // One is the first half of a pair (a code point above U+FFFF), the other a
+            // character from U+E000: the pair is the greater.
+            return char.IsSurrogate(a) ? 1 : -1;
+        }
+
+        return a.CompareTo(b);
     }
 }
