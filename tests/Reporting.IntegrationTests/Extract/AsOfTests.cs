@@ -20,7 +20,16 @@ public sealed class AsOfTests(string provider)
     private TestStore _store = null!;
 
     [OneTimeSetUp]
-    public async Task LoadOutOfOrder()
+    public async Task CreateStore()
+    {
+        _store = await TestStore.CreateAsync(provider);
+        await LoadOutOfOrderAsync(_store);
+    }
+
+    [OneTimeTearDown]
+    public async Task DisposeStore() => await _store.DisposeAsync();
+
+    private static async Task LoadOutOfOrderAsync(TestStore store)
     {
         // Policies are issued in August and claims reported in September, so September's totals
         // are the claims alone. Versions of each key:
@@ -30,9 +39,8 @@ public sealed class AsOfTests(string provider)
         //   F1: 10-05 "first", 10-12 "second"          F2: 10-12 "only"
         // They load in this order, not by date: claims before the policies they are on, and an
         // older policies extract (10-08) after every newer one.
-        _store = await TestStore.CreateAsync(provider);
         var sources = TestStore.ConfiguredSources();
-        var loader = _store.Loader();
+        var loader = store.Loader();
         string P(string no, string branch, string vin) =>
             CanonicalCsv.Policy(no, branch: branch, vin: vin, issue: "2026-08-10", effective: "2026-08-11", expiry: "2027-08-10", premium: "1000.00");
         string C(string no, string policy, string assessed, string status = "OPEN") =>
@@ -51,13 +59,10 @@ public sealed class AsOfTests(string provider)
         };
         foreach (var (source, name, content) in files)
         {
-            var result = await loader.LoadFileAsync(sources.Get(source), _store.WriteFile(name, content));
+            var result = await loader.LoadFileAsync(sources.Get(source), store.WriteFile(name, content));
             Assert.That(result.Outcome, Is.EqualTo(LoadOutcome.Loaded), result.Error);
         }
     }
-
-    [OneTimeTearDown]
-    public async Task DisposeStore() => await _store.DisposeAsync();
 
     [Test]
     public async Task Each_date_reads_the_latest_version_of_every_key_whatever_the_load_order()
@@ -108,6 +113,58 @@ public sealed class AsOfTests(string provider)
 
             Assert.That(await _store.Store.GetBranchMonthTotalsAsync(asOf, SeptemberDays), Is.EqualTo(byRule), $"as of {asOf:yyyy-MM-dd}");
         }
+    }
+
+    [Test]
+    public async Task Migration_0006_derives_from_the_stored_rows_what_the_loads_keep()
+    {
+        // The same files in a store of their own; then the derived data is taken back to what it
+        // was before migration 0006 and the migration's script runs over the rows as they are.
+        await using var store = await TestStore.CreateAsync(provider);
+        await LoadOutOfOrderAsync(store);
+        var asLoaded = await DerivedAsync(store);
+
+        await using (var connection = await store.OpenAsync())
+        {
+            await using var undo = connection.CreateCommand();
+            undo.CommandText =
+                "DROP TABLE claim_month_deltas; DROP INDEX ix_policy_versions_superseded; " +
+                "ALTER TABLE policy_versions DROP COLUMN superseded_on; ALTER TABLE claim_versions DROP COLUMN superseded_on; " +
+                "ALTER TABLE followup_versions DROP COLUMN superseded_on; " +
+                "CREATE TABLE policy_version_keys (insurer_code TEXT NOT NULL, policy_no TEXT NOT NULL, PRIMARY KEY (insurer_code, policy_no)); " +
+                "INSERT INTO policy_version_keys SELECT insurer_code, policy_no FROM policy_versions GROUP BY insurer_code, policy_no HAVING COUNT(*) > 1; " +
+                "DELETE FROM schema_version WHERE version = 6";
+            await undo.ExecuteNonQueryAsync();
+        }
+
+        await store.Store.MigrateAsync();
+
+        Assert.That(await DerivedAsync(store), Is.EqualTo(asLoaded));
+    }
+
+    /// <summary>Every version's superseded_on, and the claims' sums as of every date.</summary>
+    private static async Task<List<string>> DerivedAsync(TestStore store)
+    {
+        var derived = new List<string>();
+        await using var connection = await store.OpenAsync();
+        foreach (var (table, key) in new[] { ("policy_versions", "insurer_code || policy_no"), ("claim_versions", "insurer_code || claim_no"), ("followup_versions", "followup_id") })
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {key} || ' ' || CAST(ingest_id AS TEXT) || ' ' || COALESCE(CAST(superseded_on AS TEXT), '-') FROM {table} ORDER BY 1";
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                derived.Add($"{table} {reader.GetString(0)}");
+            }
+        }
+
+        Assert.That(derived.Count(d => !d.EndsWith(" -", StringComparison.Ordinal)), Is.EqualTo(6), "versions superseded by a later one");
+        for (var asOf = new DateOnly(2026, 10, 1); asOf <= new DateOnly(2026, 10, 20); asOf = asOf.AddDays(1))
+        {
+            derived.AddRange((await store.Store.GetBranchMonthTotalsAsync(asOf, SeptemberDays)).Select(t => $"{asOf:MM-dd} {t}"));
+        }
+
+        return derived;
     }
 
     private static long Fen(decimal yuan) => (long)(yuan * 100m);
