@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Dapper;
 using Reporting.Jobs.Domain;
 using Reporting.Jobs.Extract;
@@ -169,29 +170,46 @@ public abstract partial class SqlReportingStore : IReportingStore
         var columns = selection.WithoutPersonalData
             ? PolicyColumns.Replace("plate_no, customer_name, customer_phone", "NULL, NULL, NULL", StringComparison.Ordinal)
             : PolicyColumns;
-        var reads = await Task.WhenAll(terms.Select(t => QueryAsync(
-            AsOfSql("policy_versions", columns + ", ingest_id", t.Filter), asOf, t.Ranges, ReadPolicyVersion, cancellationToken)));
-        // Key order (byte order, as both providers compare keys), so every read is deterministic;
-        // a key two terms both found is then two neighbours, and kept once.
-        var versions = reads.Length == 1 ? reads[0] : [.. reads.SelectMany(r => r)];
-        versions.Sort(static (a, b) => Utf8Order.Compare(a.Policy.InsurerCode, b.Policy.InsurerCode) is var byInsurer and not 0
-            ? byInsurer
-            : Utf8Order.Compare(a.Policy.PolicyNo, b.Policy.PolicyNo));
-        if (reads.Length > 1)
+        // Each term's rows sorted as they arrive, side by side, then merged: key order (byte order,
+        // as both providers compare keys), so every read is deterministic, and a key two terms
+        // both found is kept once.
+        var reads = await Task.WhenAll(terms.Select(async t =>
         {
-            var kept = 0;
-            for (var n = 0; n < versions.Count; n++)
+            var read = await QueryAsync(AsOfSql("policy_versions", columns + ", ingest_id", t.Filter), asOf, t.Ranges, ReadPolicyVersion, cancellationToken);
+            CollectionsMarshal.AsSpan(read).Sort(default(KeyOrder));
+            return read;
+        }));
+        return reads.Length == 1 ? reads[0] : Merge(reads);
+    }
+
+    /// <summary>Sorted lists of versions merged into one, each key once (the same latest version, whichever list has it).</summary>
+    private static List<PolicyVersion> Merge(List<PolicyVersion>[] sorted)
+    {
+        var merged = new List<PolicyVersion>(sorted.Sum(s => s.Count));
+        var next = new int[sorted.Length];
+        var order = default(KeyOrder);
+        while (true)
+        {
+            var least = -1;
+            for (var i = 0; i < sorted.Length; i++)
             {
-                if (kept == 0 || versions[n].Policy.Key != versions[kept - 1].Policy.Key)
+                if (next[i] < sorted[i].Count && (least < 0 || order.Compare(sorted[i][next[i]], sorted[least][next[least]]) < 0))
                 {
-                    versions[kept++] = versions[n];
+                    least = i;
                 }
             }
 
-            versions.RemoveRange(kept, versions.Count - kept);
-        }
+            if (least < 0)
+            {
+                return merged;
+            }
 
-        return versions;
+            var version = sorted[least][next[least]++];
+            if (merged.Count == 0 || order.Compare(merged[^1], version) != 0)
+            {
+                merged.Add(version);
+            }
+        }
     }
 
     private static PolicyVersion ReadPolicyVersion(StoreRow row) => new(
@@ -604,6 +622,16 @@ public abstract partial class SqlReportingStore : IReportingStore
     /// (superseded_on, kept by <see cref="SupersedeAsync"/> as files load).
     /// </summary>
     private static string Latest(string alias) => $"({alias}.superseded_on IS NULL OR {alias}.superseded_on > @asOf)";
+
+    /// <summary>Policy versions by key, in UTF-8 byte order (<see cref="Utf8Order"/>).</summary>
+    private readonly struct KeyOrder : IComparer<PolicyVersion>
+    {
+        public int Compare(PolicyVersion? x, PolicyVersion? y)
+        {
+            var byInsurer = Utf8Order.Compare(x!.Policy.InsurerCode, y!.Policy.InsurerCode);
+            return byInsurer != 0 ? byInsurer : Utf8Order.Compare(x.Policy.PolicyNo, y.Policy.PolicyNo);
+        }
+    }
 
     /// <summary>A version table and its key, for the superseded_on dates a load keeps.</summary>
     private sealed record VersionTable(string Name, string[] Key)
