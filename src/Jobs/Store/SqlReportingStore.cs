@@ -499,11 +499,12 @@ public abstract partial class SqlReportingStore : IReportingStore
             "FROM claim_versions c JOIN policy_versions p ON p.insurer_code = c.insurer_code AND p.policy_no = c.policy_no " +
             $"WHERE (c.insurer_code, c.policy_no) IN ({policyKeys}) AND c.status <> 'WITHDRAWN' AND p.branch_code <> '' {others}";
         await connection.ExecuteAsync(new CommandDefinition(
+            $"WITH pairs AS ({pairs}) " +
             "INSERT INTO claim_month_deltas (on_date, branch_code, insurer_code, month, claims_fen) " +
             "SELECT on_date, branch_code, insurer_code, month, SUM(fen) FROM (" +
-            $"SELECT live_from AS on_date, branch_code, insurer_code, month, {sign}fen AS fen FROM ({pairs}) a WHERE live_to IS NULL OR live_to > live_from " +
+            $"SELECT live_from AS on_date, branch_code, insurer_code, month, {sign}fen AS fen FROM pairs WHERE live_to IS NULL OR live_to > live_from " +
             "UNION ALL " +
-            $"SELECT live_to, branch_code, insurer_code, month, {(before ? "" : "-")}fen FROM ({pairs}) b WHERE live_to > live_from" +
+            $"SELECT live_to, branch_code, insurer_code, month, {(before ? "" : "-")}fen FROM pairs WHERE live_to > live_from" +
             ") d GROUP BY on_date, branch_code, insurer_code, month HAVING SUM(fen) <> 0 " +
             "ON CONFLICT (on_date, branch_code, insurer_code, month) DO UPDATE SET claims_fen = claim_month_deltas.claims_fen + excluded.claims_fen",
             new { id = ingestId },

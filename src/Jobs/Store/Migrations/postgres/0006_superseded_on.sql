@@ -59,25 +59,18 @@ CREATE TABLE claim_month_deltas (
   PRIMARY KEY (on_date, branch_code, insurer_code, month)
 );
 
+WITH pairs AS (
+  SELECT p.branch_code, c.insurer_code, to_char(c.report_date, 'YYYY-MM') AS month, c.assessed_fen AS fen,
+         CASE WHEN c.extract_date >= p.extract_date THEN c.extract_date ELSE p.extract_date END AS live_from,
+         CASE WHEN c.superseded_on IS NULL THEN p.superseded_on
+              WHEN p.superseded_on IS NULL OR c.superseded_on <= p.superseded_on THEN c.superseded_on
+              ELSE p.superseded_on END AS live_to
+  FROM claim_versions c JOIN policy_versions p ON p.insurer_code = c.insurer_code AND p.policy_no = c.policy_no
+  WHERE c.status <> 'WITHDRAWN' AND p.branch_code <> ''
+)
 INSERT INTO claim_month_deltas (on_date, branch_code, insurer_code, month, claims_fen)
 SELECT on_date, branch_code, insurer_code, month, SUM(fen) FROM (
-  SELECT live_from AS on_date, branch_code, insurer_code, month, fen FROM (
-    SELECT p.branch_code, c.insurer_code, to_char(c.report_date, 'YYYY-MM') AS month, c.assessed_fen AS fen,
-           CASE WHEN c.extract_date >= p.extract_date THEN c.extract_date ELSE p.extract_date END AS live_from,
-           CASE WHEN c.superseded_on IS NULL THEN p.superseded_on
-                WHEN p.superseded_on IS NULL OR c.superseded_on <= p.superseded_on THEN c.superseded_on
-                ELSE p.superseded_on END AS live_to
-    FROM claim_versions c JOIN policy_versions p ON p.insurer_code = c.insurer_code AND p.policy_no = c.policy_no
-    WHERE c.status <> 'WITHDRAWN' AND p.branch_code <> ''
-  ) pairs WHERE live_to IS NULL OR live_to > live_from
+  SELECT live_from AS on_date, branch_code, insurer_code, month, fen FROM pairs WHERE live_to IS NULL OR live_to > live_from
   UNION ALL
-  SELECT live_to, branch_code, insurer_code, month, -fen FROM (
-    SELECT p.branch_code, c.insurer_code, to_char(c.report_date, 'YYYY-MM') AS month, c.assessed_fen AS fen,
-           CASE WHEN c.extract_date >= p.extract_date THEN c.extract_date ELSE p.extract_date END AS live_from,
-           CASE WHEN c.superseded_on IS NULL THEN p.superseded_on
-                WHEN p.superseded_on IS NULL OR c.superseded_on <= p.superseded_on THEN c.superseded_on
-                ELSE p.superseded_on END AS live_to
-    FROM claim_versions c JOIN policy_versions p ON p.insurer_code = c.insurer_code AND p.policy_no = c.policy_no
-    WHERE c.status <> 'WITHDRAWN' AND p.branch_code <> '' AND (c.superseded_on IS NOT NULL OR p.superseded_on IS NOT NULL)
-  ) pairs WHERE live_to > live_from
+  SELECT live_to, branch_code, insurer_code, month, -fen FROM pairs WHERE live_to > live_from
 ) d GROUP BY on_date, branch_code, insurer_code, month HAVING SUM(fen) <> 0;
