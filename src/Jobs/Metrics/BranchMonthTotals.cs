@@ -15,7 +15,7 @@ namespace Reporting.Jobs.Metrics;
 /// month's commission needs about two years of these sums. <see cref="From"/> is the definition;
 /// the store gives the same sums (<c>IReportingStore.GetBranchMonthTotalsAsync</c>) without reading
 /// two years of policies: each file keeps its premium and refund sums as it loads, and the claims
-/// are summed in SQL. Tests hold the store's sums equal to <see cref="From"/> over everything it
+/// are kept as dated changes (docs/loading.md). Tests hold the store's sums equal to <see cref="From"/> over everything it
 /// holds, on both providers.
 /// </remarks>
 public sealed record BranchMonthTotals(

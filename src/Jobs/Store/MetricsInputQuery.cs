@@ -15,7 +15,7 @@ namespace Reporting.Jobs.Store;
 /// <remarks>
 /// <c>withCommission: false</c> (the morning emails) leaves the commission section out
 /// (<see cref="MetricsInput.WithoutCommission"/>) and sums the month alone, for the referral's
-/// written premium: the two years of sums behind the tiers are most of a month's reading.
+/// written premium, not the two years behind the tiers.
 /// </remarks>
 public static class MetricsInputQuery
 {

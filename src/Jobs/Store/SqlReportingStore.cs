@@ -175,7 +175,7 @@ public abstract partial class SqlReportingStore : IReportingStore
         // both found is kept once.
         var reads = await Task.WhenAll(terms.Select(async t =>
         {
-            var read = await QueryAsync(AsOfSql("policy_versions", columns + ", ingest_id", t.Filter), asOf, t.Ranges, ReadPolicyVersion, cancellationToken);
+            var read = await QueryAsync(AsOfSql(VersionTable.Policies.Name, columns + ", ingest_id", t.Filter), asOf, t.Ranges, ReadPolicyVersion, cancellationToken);
             CollectionsMarshal.AsSpan(read).Sort(default(KeyOrder));
             return read;
         }));
@@ -222,28 +222,20 @@ public abstract partial class SqlReportingStore : IReportingStore
 
     /// <remarks>
     /// The premium and refunds come from the sums each file kept as it loaded, less the versions
-    /// superseded as of D (<see cref="BranchMonthTotalsSql"/>); the claims are summed from the
-    /// claims reported in the months, on the branch of their policy as of D. The period is split in
-    /// two halves of months read side by side on two connections: the sums cover about two years
-    /// (the clawbacks' tiers, SPEC §3.4), and the claims' part keeps a core busy per half.
+    /// superseded as of D, and the claims from the changes kept per date; see
+    /// <see cref="BranchMonthTotalsSql"/>.
     /// </remarks>
     public async Task<IReadOnlyList<Metrics.BranchMonthTotals>> GetBranchMonthTotalsAsync(DateOnly asOf, DateRange period, CancellationToken cancellationToken = default)
     {
-        var first = Metrics.BusinessMonth.Of(period.From);
-        var last = Metrics.BusinessMonth.Of(period.To);
-        var months = ((last.Year - first.Year) * 12) + last.Month - first.Month + 1;
-        var split = first.AddMonths(months / 2);
-        var halves = months < 2
-            ? [new DateRange(first.First, last.Last)]
-            : new[] { new DateRange(first.First, split.AddMonths(-1).Last), new DateRange(split.First, last.Last) };
-        var parts = await Task.WhenAll(halves.Select(h => QueryAsync(BranchMonthTotalsSql, asOf, [h], row => (
+        var months = new DateRange(Metrics.BusinessMonth.Of(period.From).First, Metrics.BusinessMonth.Of(period.To).Last);
+        var rows = await QueryAsync(BranchMonthTotalsSql, asOf, [months], row => (
             Key: (Branch: row.Text(0), Insurer: row.Text(1), Month: Metrics.BusinessMonth.Parse(row.Text(2))),
             Issued: row.Number(3),
             Refund: row.Number(4),
-            Claims: row.Number(5)), cancellationToken)));
+            Claims: row.Number(5)), cancellationToken);
 
         // A month whose only version was superseded nets to zero: no row, as in BranchMonthTotals.From.
-        return [.. parts.SelectMany(p => p)
+        return [.. rows
             .GroupBy(r => r.Key)
             .Select(g => new Metrics.BranchMonthTotals(
                 g.Key.Branch, g.Key.Insurer, g.Key.Month, Yuan(g.Sum(r => r.Issued)), Yuan(g.Sum(r => r.Refund)), Yuan(g.Sum(r => r.Claims))))
@@ -256,7 +248,7 @@ public abstract partial class SqlReportingStore : IReportingStore
     public async Task<IReadOnlyList<Claim>> GetClaimsAsync(DateOnly asOf, DateRange? reported = null, CancellationToken cancellationToken = default)
     {
         var filter = reported is null ? null : "(report_date >= @from0 AND report_date <= @to0)";
-        var sql = AsOfSql("claim_versions", ["insurer_code", "claim_no"], ClaimColumns, filter);
+        var sql = AsOfSql(VersionTable.Claims, ClaimColumns, filter);
         return await QueryAsync(sql, asOf, reported is { } r ? [r] : [], row => new Claim(
             row.SharedText(0), row.Text(1), row.Text(2), row.Text(3), row.DateValue(4), row.DateValue(5), row.NullableSharedText(6),
             row.Flag(7), Yuan(row.Number(8)), Yuan(row.Number(9)), row.Code<ClaimStatus>(10), row.NullableDateValue(11)), cancellationToken);
@@ -272,7 +264,7 @@ public abstract partial class SqlReportingStore : IReportingStore
             ? null
             : "(insurer_code, policy_no) IN (SELECT p.insurer_code, p.policy_no FROM policy_versions p " +
               "WHERE p.extract_date <= @asOf AND p.expiry_date >= @from0 AND p.expiry_date <= @to0)";
-        var sql = AsOfSql("followup_versions", ["followup_id"], FollowUpColumns, filter);
+        var sql = AsOfSql(VersionTable.FollowUps, FollowUpColumns, filter);
         return await QueryAsync(sql, asOf, policyExpiry is { } r ? [r] : [], row => new FollowUp(
             row.Text(0), row.SharedText(1), row.Text(2), row.NullableSharedText(3), row.NullableSharedText(4), row.DateValue(5),
             row.Code<ContactChannel>(6), row.Code<FollowUpOutcome>(7), row.NullableCode<LostReason>(8), row.NullableText(9)), cancellationToken);
@@ -489,7 +481,8 @@ public abstract partial class SqlReportingStore : IReportingStore
     /// </summary>
     private async Task KeepClaimDeltasAsync(DbConnection connection, DbTransaction transaction, long ingestId, string policyKeys, bool before, CancellationToken cancellationToken)
     {
-        var sign = before ? "-" : "";
+        // Before the file, its pairs come off (start negative, end positive); after it they go in.
+        var (starts, ends) = before ? ("-", "") : ("", "-");
         var others = before ? "AND c.ingest_id <> @id AND p.ingest_id <> @id " : "";
         var pairs =
             $"SELECT p.branch_code, c.insurer_code, {MonthOf("c.report_date")} AS month, c.assessed_fen AS fen, " +
@@ -502,9 +495,9 @@ public abstract partial class SqlReportingStore : IReportingStore
             $"WITH pairs AS ({pairs}) " +
             "INSERT INTO claim_month_deltas (on_date, branch_code, insurer_code, month, claims_fen) " +
             "SELECT on_date, branch_code, insurer_code, month, SUM(fen) FROM (" +
-            $"SELECT live_from AS on_date, branch_code, insurer_code, month, {sign}fen AS fen FROM pairs WHERE live_to IS NULL OR live_to > live_from " +
+            $"SELECT live_from AS on_date, branch_code, insurer_code, month, {starts}fen AS fen FROM pairs WHERE live_to IS NULL OR live_to > live_from " +
             "UNION ALL " +
-            $"SELECT live_to, branch_code, insurer_code, month, {(before ? "" : "-")}fen FROM pairs WHERE live_to > live_from" +
+            $"SELECT live_to, branch_code, insurer_code, month, {ends}fen FROM pairs WHERE live_to > live_from" +
             ") d GROUP BY on_date, branch_code, insurer_code, month HAVING SUM(fen) <> 0 " +
             "ON CONFLICT (on_date, branch_code, insurer_code, month) DO UPDATE SET claims_fen = claim_month_deltas.claims_fen + excluded.claims_fen",
             new { id = ingestId },
@@ -604,10 +597,10 @@ public abstract partial class SqlReportingStore : IReportingStore
     /// key whose latest version falls outside the filter is left out even if an older one matched.
     /// Rows come in key order (byte order), so every read is deterministic.
     /// </summary>
-    private string AsOfSql(string table, string[] key, string columns, string? filter) =>
-        AsOfSql(table, columns, filter) + $" ORDER BY {string.Join(", ", key.Select(k => $"{table}.{k} {FileNameOrder}"))}";
+    private string AsOfSql(VersionTable table, string columns, string? filter) =>
+        AsOfSql(table.Name, columns, filter) + $" ORDER BY {string.Join(", ", table.Key.Select(k => $"{table.Name}.{k} {FileNameOrder}"))}";
 
-    /// <summary>As <see cref="AsOfSql(string, string[], string, string?)"/>, in no particular order.</summary>
+    /// <summary>As <see cref="AsOfSql(VersionTable, string, string?)"/>, in no particular order.</summary>
     private static string AsOfSql(string table, string columns, string? filter)
     {
         var selected = string.Join(", ", columns.Split(", ").Select(c => c == "NULL" ? c : $"{table}.{c}"));
@@ -634,7 +627,7 @@ public abstract partial class SqlReportingStore : IReportingStore
         }
     }
 
-    /// <summary>A version table and its key, for the superseded_on dates a load keeps.</summary>
+    /// <summary>A version table and its key: the as-of reads and the superseded_on dates a load keeps.</summary>
     private sealed record VersionTable(string Name, string[] Key)
     {
         public static readonly VersionTable Policies = new("policy_versions", ["insurer_code", "policy_no"]);
