@@ -48,8 +48,11 @@ public interface IReportingStore
     /// <summary>Claims as of <paramref name="asOf"/>, optionally only those reported in a range.</summary>
     Task<IReadOnlyList<Claim>> GetClaimsAsync(DateOnly asOf, DateRange? reported = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Follow-ups as of <paramref name="asOf"/>, optionally only those on policies expiring in a range.</summary>
-    Task<IReadOnlyList<FollowUp>> GetFollowUpsAsync(DateOnly asOf, DateRange? policyExpiry = null, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Follow-ups as of <paramref name="asOf"/>, optionally only those on policies expiring in a
+    /// range, and of these optionally only those on policies of one coverage.
+    /// </summary>
+    Task<IReadOnlyList<FollowUp>> GetFollowUpsAsync(DateOnly asOf, DateRange? policyExpiry = null, Coverage? policyCoverage = null, CancellationToken cancellationToken = default);
 }
 
 /// <summary>

@@ -6,8 +6,9 @@ namespace Reporting.Jobs.Store;
 /// <summary>
 /// Feeds the metric rules exactly the rows they need for one month as of one business date
 /// (<see cref="MetricsDateRanges"/>), never a whole table: the month's cohort and the candidate
-/// renewals on its VINs, the policies sold or cancelled in the month and those its claims are on,
-/// the claims reported in it, the cohort's follow-ups — and, summed in the store, the monthly
+/// renewals on its VINs (of the renewal coverage: the renewal rules look at no other), the
+/// policies sold or cancelled in the month and those its claims are on, the claims reported in
+/// it, the cohort's follow-ups — and, summed in the store, the monthly
 /// written premium and claims of the twelve months behind each tier (<see cref="BranchMonthTotals"/>).
 /// The reads run side by side, each on its own connection. The policies come without plate, name
 /// or phone (<see cref="PolicySelection.WithoutPersonalData"/>): no rule uses them.
@@ -38,11 +39,12 @@ public static class MetricsInputQuery
                 Issue: monthRange,
                 Cancel: monthRange,
                 ClaimsReported: monthRange,
-                WithoutPersonalData: true),
+                WithoutPersonalData: true,
+                ExpiringCoverage: options.Renewal.Coverage),
             cancellationToken);
         var totalsRead = store.GetBranchMonthTotalsAsync(asOf, withCommission ? ranges.Activity : monthRange, cancellationToken);
         var claimsRead = store.GetClaimsAsync(asOf, monthRange, cancellationToken);
-        var followUpsRead = store.GetFollowUpsAsync(asOf, ranges.CohortExpiry, cancellationToken);
+        var followUpsRead = store.GetFollowUpsAsync(asOf, ranges.CohortExpiry, options.Renewal.Coverage, cancellationToken);
         var policies = await policiesRead;
 
         // A clawback in the month uses the tier of the policy's issue month, whose loss ratio looks

@@ -127,9 +127,10 @@ public abstract partial class SqlReportingStore : IReportingStore
         static string Range(string column, int n) =>
             string.Create(CultureInfo.InvariantCulture, $"{column} >= @from{n} AND {column} <= @to{n}");
 
+        string Coverage(string column) => selection.ExpiringCoverage is { } only ? $" AND {CoverageIs(column, only)}" : "";
         if (selection.Expiry is { } e)
         {
-            terms.Add((Range("expiry_date", 0), [e]));
+            terms.Add((Range("expiry_date", 0) + Coverage("coverage"), [e]));
         }
 
         if (selection.Effective is { } f)
@@ -137,9 +138,10 @@ public abstract partial class SqlReportingStore : IReportingStore
             // The cohort's VINs as a set (any version of a policy expiring in the range): the
             // candidates are read by the effective_date index and kept when their VIN is in it.
             terms.Add(selection.EffectiveOnExpiryVins
-                ? ($"{Range("effective_date", 0)} AND vin IN (SELECT v.vin FROM policy_versions v WHERE v.extract_date <= @asOf AND {Range("v.expiry_date", 1)})",
+                ? ($"{Range("effective_date", 0)}{Coverage("coverage")} AND vin IN " +
+                   $"(SELECT v.vin FROM policy_versions v WHERE v.extract_date <= @asOf AND {Range("v.expiry_date", 1)}{Coverage("v.coverage")})",
                    [f, selection.Expiry.GetValueOrDefault()])
-                : (Range("effective_date", 0), [f]));
+                : (Range("effective_date", 0) + Coverage("coverage"), [f]));
         }
 
         if (selection.Issue is { } i)
@@ -175,17 +177,18 @@ public abstract partial class SqlReportingStore : IReportingStore
         // both found is kept once.
         var reads = await Task.WhenAll(terms.Select(async t =>
         {
-            var read = await QueryAsync(AsOfSql(VersionTable.Policies.Name, columns + ", ingest_id", t.Filter), asOf, t.Ranges, ReadPolicyVersion, cancellationToken);
+            var read = await QueryAsync(AsOfSql(VersionTable.Policies.Name, columns + ", ingest_id", t.Filter), asOf, t.Ranges, KeyedPolicyVersion, cancellationToken);
             CollectionsMarshal.AsSpan(read).Sort(default(KeyOrder));
             return read;
         }));
-        return reads.Length == 1 ? reads[0] : Merge(reads);
+        return Merge(reads);
     }
 
     /// <summary>Sorted lists of versions merged into one, each key once (the same latest version, whichever list has it).</summary>
-    private static List<PolicyVersion> Merge(List<PolicyVersion>[] sorted)
+    private static List<PolicyVersion> Merge(List<Keyed>[] sorted)
     {
         var merged = new List<PolicyVersion>(sorted.Sum(s => s.Count));
+        var last = default(Keyed);
         var next = new int[sorted.Length];
         var order = default(KeyOrder);
         while (true)
@@ -205,11 +208,18 @@ public abstract partial class SqlReportingStore : IReportingStore
             }
 
             var version = sorted[least][next[least]++];
-            if (merged.Count == 0 || order.Compare(merged[^1], version) != 0)
+            if (merged.Count == 0 || order.Compare(last, version) != 0)
             {
-                merged.Add(version);
+                merged.Add(version.Version);
+                last = version;
             }
         }
+    }
+
+    private static Keyed KeyedPolicyVersion(StoreRow row)
+    {
+        var version = ReadPolicyVersion(row);
+        return new Keyed(version.Policy.InsurerCode, version.Policy.PolicyNo, version);
     }
 
     private static PolicyVersion ReadPolicyVersion(StoreRow row) => new(
@@ -254,16 +264,18 @@ public abstract partial class SqlReportingStore : IReportingStore
             row.Flag(7), Yuan(row.Number(8)), Yuan(row.Number(9)), row.Code<ClaimStatus>(10), row.NullableDateValue(11)), cancellationToken);
     }
 
-    public async Task<IReadOnlyList<FollowUp>> GetFollowUpsAsync(DateOnly asOf, DateRange? policyExpiry = null, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<FollowUp>> GetFollowUpsAsync(DateOnly asOf, DateRange? policyExpiry = null, Coverage? policyCoverage = null, CancellationToken cancellationToken = default)
     {
         // The policy filter looks at any version of the policy seen by the run; the metrics decide
         // from the policy's latest version which follow-ups matter, so a wider net is harmless.
         // A semi-join: the policies expiring in the range (by the expiry index), then their
-        // follow-ups (by the policy index) — not a probe for every follow-up in the store.
+        // follow-ups (by the policy index) — not a probe for every follow-up in the store. The
+        // coverage narrows the policies expiring in the range; alone, it narrows nothing.
         var filter = policyExpiry is null
             ? null
             : "(insurer_code, policy_no) IN (SELECT p.insurer_code, p.policy_no FROM policy_versions p " +
-              "WHERE p.extract_date <= @asOf AND p.expiry_date >= @from0 AND p.expiry_date <= @to0)";
+              "WHERE p.extract_date <= @asOf AND p.expiry_date >= @from0 AND p.expiry_date <= @to0" +
+              (policyCoverage is { } only ? " AND " + CoverageIs("p.coverage", only) : "") + ")";
         var sql = AsOfSql(VersionTable.FollowUps, FollowUpColumns, filter);
         return await QueryAsync(sql, asOf, policyExpiry is { } r ? [r] : [], row => new FollowUp(
             row.Text(0), row.SharedText(1), row.Text(2), row.NullableSharedText(3), row.NullableSharedText(4), row.DateValue(5),
@@ -617,13 +629,23 @@ public abstract partial class SqlReportingStore : IReportingStore
     /// </summary>
     private static string Latest(string alias) => $"({alias}.superseded_on IS NULL OR {alias}.superseded_on > @asOf)";
 
+    /// <summary>A coverage test with the enum's name as a literal: a name the enum defines, never outside input.</summary>
+    private static string CoverageIs(string column, Coverage coverage) =>
+        Enum.IsDefined(coverage) ? $"{column} = '{coverage}'" : throw new ArgumentOutOfRangeException(nameof(coverage), coverage, "not a coverage");
+
+    /// <summary>
+    /// A version with its key's strings beside it: sorting hundreds of thousands of versions
+    /// compares these in place instead of reaching through the version and the policy for them.
+    /// </summary>
+    private readonly record struct Keyed(string InsurerCode, string PolicyNo, PolicyVersion Version);
+
     /// <summary>Policy versions by key, in UTF-8 byte order (<see cref="Utf8Order"/>).</summary>
-    private readonly struct KeyOrder : IComparer<PolicyVersion>
+    private readonly struct KeyOrder : IComparer<Keyed>
     {
-        public int Compare(PolicyVersion? x, PolicyVersion? y)
+        public int Compare(Keyed x, Keyed y)
         {
-            var byInsurer = Utf8Order.Compare(x!.Policy.InsurerCode, y!.Policy.InsurerCode);
-            return byInsurer != 0 ? byInsurer : Utf8Order.Compare(x.Policy.PolicyNo, y.Policy.PolicyNo);
+            var byInsurer = Utf8Order.Compare(x.InsurerCode, y.InsurerCode);
+            return byInsurer != 0 ? byInsurer : Utf8Order.Compare(x.PolicyNo, y.PolicyNo);
         }
     }
 

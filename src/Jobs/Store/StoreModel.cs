@@ -62,6 +62,12 @@ public sealed record IngestEntry(
 /// <paramref name="Expiry"/>: the candidate renewals of a cohort (SPEC §3.1), not every policy
 /// starting in a four-month window.
 /// </param>
+/// <param name="ExpiringCoverage">
+/// Narrows <paramref name="Expiry"/> and <paramref name="Effective"/> (and the VINs of
+/// <paramref name="EffectiveOnExpiryVins"/>) to one coverage: the renewal rules' cohort and its
+/// candidates are of the renewal coverage only (SPEC §3.1), half the policies expiring in a month.
+/// The other terms keep every coverage.
+/// </param>
 /// <param name="WithoutPersonalData">
 /// Leaves the plate, the customer's name and phone out (null): the metric rules never use them,
 /// so their reads do not carry personal data at all (SPEC §5), and skip decoding three columns of
@@ -74,7 +80,8 @@ public sealed record PolicySelection(
     DateRange? Cancel = null,
     DateRange? ClaimsReported = null,
     bool EffectiveOnExpiryVins = false,
-    bool WithoutPersonalData = false)
+    bool WithoutPersonalData = false,
+    Coverage? ExpiringCoverage = null)
 {
     public static readonly PolicySelection All = new();
 }

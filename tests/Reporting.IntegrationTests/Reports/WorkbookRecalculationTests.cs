@@ -353,8 +353,8 @@ public sealed class WorkbookRecalculationTests : IDisposable
         public Task<IReadOnlyList<Claim>> GetClaimsAsync(DateOnly asOf, DateRange? reported = null, CancellationToken cancellationToken = default) =>
             inner.GetClaimsAsync(asOf, reported, cancellationToken);
 
-        public Task<IReadOnlyList<FollowUp>> GetFollowUpsAsync(DateOnly asOf, DateRange? policyExpiry = null, CancellationToken cancellationToken = default) =>
-            inner.GetFollowUpsAsync(asOf, policyExpiry, cancellationToken);
+        public Task<IReadOnlyList<FollowUp>> GetFollowUpsAsync(DateOnly asOf, DateRange? policyExpiry = null, Coverage? policyCoverage = null, CancellationToken cancellationToken = default) =>
+            inner.GetFollowUpsAsync(asOf, policyExpiry, policyCoverage, cancellationToken);
 
         public Task MigrateAsync(CancellationToken cancellationToken = default) => inner.MigrateAsync(cancellationToken);
 

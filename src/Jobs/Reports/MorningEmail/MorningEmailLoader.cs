@@ -32,7 +32,7 @@ public static class MorningEmailLoader
             businessDate,
             new PolicySelection(Expiry: ranges.CohortExpiry, Effective: ranges.RenewalEffective, EffectiveOnExpiryVins: true),
             cancellationToken);
-        var followUpsRead = store.GetFollowUpsAsync(businessDate, ranges.CallListExpiry, cancellationToken);
+        var followUpsRead = store.GetFollowUpsAsync(businessDate, ranges.CallListExpiry, cancellationToken: cancellationToken);
         var freshnessRead = DataFreshness.ForAsync(store, context.Sources, businessDate, cancellationToken);
         var metrics = MetricsCalculator.Calculate(await metricsRead);
         var renewals = ranges.Renewals(await policiesRead, businessDate, options);
