@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
@@ -104,7 +105,8 @@ public sealed class SqliteReportingStore : SqlReportingStore
     /// </summary>
     private static sqlite3 OpenReadHandle(string file)
     {
-        Batteries_V2.Init(); // as Microsoft.Data.Sqlite does before its first connection; idempotent
+        // SQLitePCL's provider, set up once by Microsoft.Data.Sqlite's own initialiser.
+        RuntimeHelpers.RunClassConstructor(typeof(SqliteConnection).TypeHandle);
         var result = raw.sqlite3_open_v2(file, out var handle, raw.SQLITE_OPEN_READWRITE | raw.SQLITE_OPEN_NOMUTEX, null);
         string? error = null;
         try
