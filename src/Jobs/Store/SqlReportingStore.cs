@@ -127,10 +127,10 @@ public abstract partial class SqlReportingStore : IReportingStore
         static string Range(string column, int n) =>
             string.Create(CultureInfo.InvariantCulture, $"{column} >= @from{n} AND {column} <= @to{n}");
 
-        string Coverage(string column) => selection.ExpiringCoverage is { } only ? $" AND {CoverageIs(column, only)}" : "";
+        string OfCoverage(string column) => selection.ExpiringCoverage is { } only ? $" AND {CoverageIs(column, only)}" : "";
         if (selection.Expiry is { } e)
         {
-            terms.Add((Range("expiry_date", 0) + Coverage("coverage"), [e]));
+            terms.Add((Range("expiry_date", 0) + OfCoverage("coverage"), [e]));
         }
 
         if (selection.Effective is { } f)
@@ -138,10 +138,10 @@ public abstract partial class SqlReportingStore : IReportingStore
             // The cohort's VINs as a set (any version of a policy expiring in the range): the
             // candidates are read by the effective_date index and kept when their VIN is in it.
             terms.Add(selection.EffectiveOnExpiryVins
-                ? ($"{Range("effective_date", 0)}{Coverage("coverage")} AND vin IN " +
-                   $"(SELECT v.vin FROM policy_versions v WHERE v.extract_date <= @asOf AND {Range("v.expiry_date", 1)}{Coverage("v.coverage")})",
+                ? ($"{Range("effective_date", 0)}{OfCoverage("coverage")} AND vin IN " +
+                   $"(SELECT v.vin FROM policy_versions v WHERE v.extract_date <= @asOf AND {Range("v.expiry_date", 1)}{OfCoverage("v.coverage")})",
                    [f, selection.Expiry.GetValueOrDefault()])
-                : (Range("effective_date", 0) + Coverage("coverage"), [f]));
+                : (Range("effective_date", 0) + OfCoverage("coverage"), [f]));
         }
 
         if (selection.Issue is { } i)

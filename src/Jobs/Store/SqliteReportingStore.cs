@@ -17,7 +17,7 @@ namespace Reporting.Jobs.Store;
 /// </summary>
 public sealed class SqliteReportingStore : SqlReportingStore
 {
-    private const string ReadPragmas = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 60000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY";
+    private const string ConnectionPragmas = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 60000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY";
 
     private readonly string _connectionString;
 
@@ -71,7 +71,7 @@ public sealed class SqliteReportingStore : SqlReportingStore
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var pragma = connection.CreateCommand();
-        pragma.CommandText = ReadPragmas;
+        pragma.CommandText = ConnectionPragmas;
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
@@ -121,7 +121,7 @@ public sealed class SqliteReportingStore : SqlReportingStore
             result = raw.sqlite3_busy_timeout(handle, 60_000);
             if (result == raw.SQLITE_OK)
             {
-                result = raw.sqlite3_exec(handle, ReadPragmas, out error);
+                result = raw.sqlite3_exec(handle, ConnectionPragmas, out error);
             }
 
             if (result != raw.SQLITE_OK)

@@ -1,5 +1,4 @@
 using Reporting.Jobs.Domain;
-using Reporting.Jobs.Extract;
 using Reporting.Jobs.Store;
 using Reporting.Testing.Extracts;
 using Reporting.Testing.Stores;
@@ -26,12 +25,9 @@ public sealed class CoverageNarrowingTests(string provider)
         // with its compulsory cover (CTPL) alone expiring in September, renewed by a commercial
         // policy; a follow-up on each expiring policy.
         _store = await TestStore.CreateAsync(provider);
-        var sources = TestStore.ConfiguredSources();
-        var loader = _store.Loader();
         string P(string no, string coverage, string vin, string issue, string effective, string expiry) =>
             CanonicalCsv.Policy(no, coverage: coverage, vin: vin, issue: issue, effective: effective, expiry: expiry);
-        var files = new (string Source, string Name, string Content)[]
-        {
+        await _store.LoadAsync(
             ("policies", "policies_20261010.csv", CanonicalCsv.Policies(
                 P("OLD-C", "COMMERCIAL", "LSVAB1234567890A1", "2025-09-14", "2025-09-15", "2026-09-14"),
                 P("OLD-T", "CTPL", "LSVAB1234567890A1", "2025-09-14", "2025-09-15", "2026-09-14"),
@@ -42,13 +38,7 @@ public sealed class CoverageNarrowingTests(string provider)
             ("followups", "followups_20261010.csv", CanonicalCsv.File(CanonicalCsv.FollowUpHeader, [
                 CanonicalCsv.FollowUp("F-C", policyNo: "OLD-C"),
                 CanonicalCsv.FollowUp("F-T", policyNo: "OLD-T"),
-                CanonicalCsv.FollowUp("F-ONLY", policyNo: "ONLY-T")])),
-        };
-        foreach (var (source, name, content) in files)
-        {
-            var result = await loader.LoadFileAsync(sources.Get(source), _store.WriteFile(name, content));
-            Assert.That(result.Outcome, Is.EqualTo(LoadOutcome.Loaded), result.Error);
-        }
+                CanonicalCsv.FollowUp("F-ONLY", policyNo: "ONLY-T")])));
     }
 
     [OneTimeTearDown]

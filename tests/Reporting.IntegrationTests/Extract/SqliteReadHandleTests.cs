@@ -1,4 +1,3 @@
-using Reporting.Jobs.Extract;
 using Reporting.Jobs.Store;
 using Reporting.Testing.Extracts;
 using Reporting.Testing.Stores;
@@ -18,11 +17,9 @@ public sealed class SqliteReadHandleTests
     public async Task A_store_named_by_a_URI_reads_the_rows_a_store_named_by_its_path_reads()
     {
         await using var store = await TestStore.CreateAsync("sqlite");
-        var sources = TestStore.ConfiguredSources();
-        var loaded = await store.Loader().LoadFileAsync(sources.Get("policies"), store.WriteFile("policies_20261010.csv", CanonicalCsv.Policies(
+        await store.LoadAsync(("policies", "policies_20261010.csv", CanonicalCsv.Policies(
             CanonicalCsv.Policy("P1", vin: "LSVAB1234567890A1", expiry: "2026-11-05"),
             CanonicalCsv.Policy("P2", coverage: "CTPL", vin: "LSVAB1234567890A2", expiry: "2026-11-20"))));
-        Assert.That(loaded.Outcome, Is.EqualTo(LoadOutcome.Loaded), loaded.Error);
         var file = Path.Combine(store.Folder, "reporting.db");
         var byUri = new SqliteReportingStore($"Data Source=file:{file}?mode=rw", TimeProvider.System);
 

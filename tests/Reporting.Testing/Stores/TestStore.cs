@@ -115,6 +115,21 @@ public sealed class TestStore : IAsyncDisposable
     public ExtractLoader Loader(ReferenceDataOptions? reference = null) =>
         new(Store, reference ?? new ReferenceDataOptions(), TimeProvider.System, NullLogger<ExtractLoader>.Instance);
 
+    /// <summary>
+    /// Writes each file into the test folder and loads it through the configured source it names,
+    /// in the order given; each must load.
+    /// </summary>
+    public async Task LoadAsync(params (string Source, string Name, string Content)[] files)
+    {
+        var sources = ConfiguredSources();
+        var loader = Loader();
+        foreach (var (source, name, content) in files)
+        {
+            var result = await loader.LoadFileAsync(sources.Get(source), WriteFile(name, content));
+            Assert.That(result.Outcome, Is.EqualTo(LoadOutcome.Loaded), $"{name}: {result.Error}");
+        }
+    }
+
     /// <summary>Writes a file (and by default its .done marker) into the test folder.</summary>
     public string WriteFile(string name, string content, System.Text.Encoding? encoding = null, bool marker = true)
     {
