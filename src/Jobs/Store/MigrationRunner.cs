@@ -34,9 +34,9 @@ internal static class MigrationRunner
     /// <summary>
     /// Runs every pending migration in one transaction. <paramref name="lockAsync"/> runs first
     /// inside it (PostgreSQL takes an advisory lock; SQLite's <c>BEGIN IMMEDIATE</c> already holds the
-    /// write lock), so concurrent starts apply each migration exactly once.
+    /// write lock), so concurrent starts apply each migration exactly once. Returns the versions it applied.
     /// </summary>
-    public static async Task<int> ApplyAsync(
+    public static async Task<IReadOnlyList<int>> ApplyAsync(
         DbConnection connection, string provider, DateTimeOffset now, Func<DbTransaction, Task> lockAsync, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -47,19 +47,20 @@ internal static class MigrationRunner
             cancellationToken: cancellationToken));
         var applied = (await connection.QueryAsync<int>(new CommandDefinition(
             "SELECT version FROM schema_version", transaction: transaction, cancellationToken: cancellationToken))).ToHashSet();
-        var count = 0;
+        var ran = new List<int>();
         foreach (var migration in For(provider).Where(m => !applied.Contains(m.Version)))
         {
-            await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: transaction, cancellationToken: cancellationToken));
+            // No time limit: a migration may rewrite a table of millions of rows (0007).
+            await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
             await connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO schema_version (version, name, applied_at) VALUES (@Version, @Name, @At)",
                 new { migration.Version, migration.Name, At = now.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture) },
                 transaction,
                 cancellationToken: cancellationToken));
-            count++;
+            ran.Add(migration.Version);
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return count;
+        return ran;
     }
 }

@@ -68,6 +68,7 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
             ExtractDataset.Policies,
             "policy_versions",
             "insurer_code, policy_no",
+            "expiry_date, coverage",
             "insurer_code, policy_no, ingest_id, extract_date, line_no, coverage, business_type, branch_code, advisor_id, vin, plate_no, customer_name, " +
             "customer_phone, issue_date, effective_date, expiry_date, premium_fen, status, cancel_date, refund_fen");
 
@@ -75,6 +76,7 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
             ExtractDataset.Claims,
             "claim_versions",
             "insurer_code, claim_no",
+            "report_date",
             "insurer_code, claim_no, ingest_id, extract_date, line_no, policy_no, vin, loss_date, report_date, repair_branch_code, referred, assessed_fen, " +
             "paid_fen, status, close_date");
 
@@ -82,6 +84,7 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
             ExtractDataset.FollowUps,
             "followup_versions",
             "followup_id",
+            "contact_date",
             "followup_id, ingest_id, extract_date, line_no, insurer_code, policy_no, branch_code, advisor_id, contact_date, channel, outcome, lost_reason, note");
 
         private readonly PolicySums _sums = new();
@@ -160,10 +163,12 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
                 await _importer.CompleteAsync(cancellationToken);
                 await _importer.DisposeAsync();
                 _importer = null;
-                // Within one file the later line of a duplicate key wins (SPEC §2.6).
+                // Within one file the later line of a duplicate key wins (SPEC §2.6). The rows go
+                // into the table in store order (StoreOrder), so a month's rows of the file sit together.
                 await connection.ExecuteAsync(new CommandDefinition(
-                    $"INSERT INTO {_table.Name} ({_table.Columns}) SELECT DISTINCT ON ({_table.Key}) {_table.Columns} FROM stage " +
-                    $"ORDER BY {_table.Key}, line_no DESC",
+                    $"INSERT INTO {_table.Name} ({_table.Columns}) SELECT {_table.Columns} FROM (" +
+                    $"SELECT DISTINCT ON ({_table.Key}) {_table.Columns} FROM stage ORDER BY {_table.Key}, line_no DESC) latest " +
+                    $"ORDER BY {_table.Order}, line_no",
                     transaction: transaction,
                     cancellationToken: cancellationToken,
                     commandTimeout: 0));
@@ -272,6 +277,7 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
             return _importer;
         }
 
-        private sealed record Table(ExtractDataset Dataset, string Name, string Key, string Columns);
+        /// <summary>A version table as a load writes it; <c>Order</c> is its <see cref="StoreOrder"/> (date, and a policy's coverage).</summary>
+        private sealed record Table(ExtractDataset Dataset, string Name, string Key, string Order, string Columns);
     }
 }

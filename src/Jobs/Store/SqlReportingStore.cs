@@ -462,7 +462,10 @@ public abstract partial class SqlReportingStore : IReportingStore
     /// Sets superseded_on for every version of the keys of <paramref name="fileRows"/> that another
     /// file also holds: the extract date of the key's next version by extract date, file name and
     /// load order, NULL for its latest. A key only this file holds keeps NULL, so a file of new keys
-    /// costs one probe of the primary key per row.
+    /// costs one probe of the primary key per row. The keys are joined to their versions, not
+    /// tested with <c>IN</c>: for claims SQLite then took the (insurer, policy) index with the
+    /// insurer alone and read every claim of the insurer (3 s of a daily claims file on the 5M
+    /// store, against 0.03 s by the key).
     /// </summary>
     private async Task SupersedeAsync(DbConnection connection, DbTransaction transaction, long ingestId, VersionTable table, string fileRows, CancellationToken cancellationToken)
     {
@@ -472,9 +475,9 @@ public abstract partial class SqlReportingStore : IReportingStore
             $"UPDATE {table.Name} SET superseded_on = n.next_date FROM (" +
             $"SELECT {versionKey}, v.ingest_id, LEAD(v.extract_date) OVER (PARTITION BY {versionKey} " +
             $"ORDER BY v.extract_date, l.file_name {FileNameOrder}, v.ingest_id) AS next_date " +
-            $"FROM {table.Name} v JOIN ingest_ledger l ON l.ingest_id = v.ingest_id " +
-            $"WHERE ({versionKey}) IN (SELECT {string.Join(", ", table.Key.Select(k => "f." + k))} FROM {fileRows} f " +
-            $"WHERE EXISTS (SELECT 1 FROM {table.Name} o WHERE {On("o", "f")} AND o.ingest_id <> @id))) n " +
+            $"FROM (SELECT DISTINCT {string.Join(", ", table.Key.Select(k => "f." + k))} FROM {fileRows} f " +
+            $"WHERE EXISTS (SELECT 1 FROM {table.Name} o WHERE {On("o", "f")} AND o.ingest_id <> @id)) k " +
+            $"JOIN {table.Name} v ON {On("v", "k")} JOIN ingest_ledger l ON l.ingest_id = v.ingest_id) n " +
             $"WHERE {On(table.Name, "n")} AND {table.Name}.ingest_id = n.ingest_id AND {table.Name}.superseded_on IS DISTINCT FROM n.next_date",
             new { id = ingestId },
             transaction,

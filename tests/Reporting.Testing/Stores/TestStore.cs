@@ -20,7 +20,7 @@ public sealed class TestStore : IAsyncDisposable
     private readonly string? _schema;
     private readonly string? _adminConnection;
 
-    private TestStore(string provider, string connectionString, string folder, string? schema, string? adminConnection)
+    private TestStore(string provider, string connectionString, string folder, string? schema, string? adminConnection, int? sqliteLoadRunRows = null)
     {
         Provider = provider;
         ConnectionString = connectionString;
@@ -29,7 +29,7 @@ public sealed class TestStore : IAsyncDisposable
         _adminConnection = adminConnection;
         Options = new StoreOptions { Provider = provider, ConnectionString = connectionString };
         Store = provider == "sqlite"
-            ? new SqliteReportingStore(connectionString, TimeProvider.System)
+            ? new SqliteReportingStore(connectionString, TimeProvider.System) { LoadRunRows = sqliteLoadRunRows ?? SqliteReportingStore.DefaultLoadRunRows }
             : new PostgresReportingStore(connectionString, TimeProvider.System);
     }
 
@@ -65,13 +65,15 @@ public sealed class TestStore : IAsyncDisposable
         return "";
     }
 
-    public static async Task<TestStore> CreateAsync(string provider)
+    /// <param name="provider">sqlite or postgres.</param>
+    /// <param name="sqliteLoadRunRows">How many rows a SQLite load stages at a time (runs in store order); PostgreSQL orders a whole file.</param>
+    public static async Task<TestStore> CreateAsync(string provider, int? sqliteLoadRunRows = null)
     {
         var folder = Directory.CreateTempSubdirectory("reporting-test-").FullName;
         TestStore store;
         if (provider == "sqlite")
         {
-            store = new TestStore(provider, "Data Source=" + Path.Combine(folder, "reporting.db"), folder, null, null);
+            store = new TestStore(provider, "Data Source=" + Path.Combine(folder, "reporting.db"), folder, null, null, sqliteLoadRunRows);
         }
         else
         {
