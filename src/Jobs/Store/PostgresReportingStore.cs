@@ -68,7 +68,7 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
             ExtractDataset.Policies,
             "policy_versions",
             "insurer_code, policy_no",
-            "expiry_date, coverage",
+            StoreOrder.Policies,
             "insurer_code, policy_no, ingest_id, extract_date, line_no, coverage, business_type, branch_code, advisor_id, vin, plate_no, customer_name, " +
             "customer_phone, issue_date, effective_date, expiry_date, premium_fen, status, cancel_date, refund_fen");
 
@@ -76,7 +76,7 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
             ExtractDataset.Claims,
             "claim_versions",
             "insurer_code, claim_no",
-            "report_date",
+            StoreOrder.Claims,
             "insurer_code, claim_no, ingest_id, extract_date, line_no, policy_no, vin, loss_date, report_date, repair_branch_code, referred, assessed_fen, " +
             "paid_fen, status, close_date");
 
@@ -84,7 +84,7 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
             ExtractDataset.FollowUps,
             "followup_versions",
             "followup_id",
-            "contact_date",
+            StoreOrder.FollowUps,
             "followup_id, ingest_id, extract_date, line_no, insurer_code, policy_no, branch_code, advisor_id, contact_date, channel, outcome, lost_reason, note");
 
         private readonly PolicySums _sums = new();

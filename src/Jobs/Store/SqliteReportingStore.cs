@@ -217,6 +217,7 @@ public sealed class SqliteReportingStore : SqlReportingStore
             var s = _policy ??= Prepare(
                 ExtractDataset.Policies,
                 "policy_versions",
+                StoreOrder.Policies,
                 ["insurer_code", "policy_no", "ingest_id", "extract_date", "line_no", "coverage", "business_type", "branch_code", "advisor_id", "vin",
                  "plate_no", "customer_name", "customer_phone", "issue_date", "effective_date", "expiry_date", "premium_fen", "status", "cancel_date", "refund_fen"],
                 "insurer_code, policy_no, ingest_id");
@@ -240,7 +241,7 @@ public sealed class SqliteReportingStore : SqlReportingStore
             s.Code(18, p.Status);
             s.Date(19, p.CancelDate);
             s.Int(20, Fen(p.RefundPremium));
-            Stage(s, 21, StoreOrder.KeyOf(p, line));
+            Stage(s);
             _sums.Add(p);
         }
 
@@ -249,6 +250,7 @@ public sealed class SqliteReportingStore : SqlReportingStore
             var s = _claim ??= Prepare(
                 ExtractDataset.Claims,
                 "claim_versions",
+                StoreOrder.Claims,
                 ["insurer_code", "claim_no", "ingest_id", "extract_date", "line_no", "policy_no", "vin", "loss_date", "report_date", "repair_branch_code",
                  "referred", "assessed_fen", "paid_fen", "status", "close_date"],
                 "insurer_code, claim_no, ingest_id");
@@ -267,7 +269,7 @@ public sealed class SqliteReportingStore : SqlReportingStore
             s.Int(13, Fen(c.PaidAmount));
             s.Code(14, c.Status);
             s.Date(15, c.CloseDate);
-            Stage(s, 16, StoreOrder.KeyOf(c, line));
+            Stage(s);
         }
 
         public void Add(FollowUp f, int line)
@@ -275,6 +277,7 @@ public sealed class SqliteReportingStore : SqlReportingStore
             var s = _followUp ??= Prepare(
                 ExtractDataset.FollowUps,
                 "followup_versions",
+                StoreOrder.FollowUps,
                 ["followup_id", "ingest_id", "extract_date", "line_no", "insurer_code", "policy_no", "branch_code", "advisor_id", "contact_date", "channel",
                  "outcome", "lost_reason", "note"],
                 "followup_id, ingest_id");
@@ -299,7 +302,7 @@ public sealed class SqliteReportingStore : SqlReportingStore
             }
 
             s.Text(13, f.Note);
-            Stage(s, 14, StoreOrder.KeyOf(f, line));
+            Stage(s);
         }
 
         public async Task CommitAsync(LoadCounts counts, IReadOnlyList<RowIssue> issues, DateTimeOffset finishedAt, CancellationToken cancellationToken = default)
@@ -345,13 +348,9 @@ public sealed class SqliteReportingStore : SqlReportingStore
             await connection.DisposeAsync();
         }
 
-        /// <summary>
-        /// The row just bound (its store-order key at <paramref name="keyIndex"/>) into the stage; a full
-        /// stage is written to the table.
-        /// </summary>
-        private void Stage(RawStatement statement, int keyIndex, long key)
+        /// <summary>The row just bound into the stage; a full stage is written to the table.</summary>
+        private void Stage(RawStatement statement)
         {
-            statement.Int(keyIndex, key);
             statement.Execute();
             if (++_staged == store.LoadRunRows)
             {
@@ -382,17 +381,16 @@ public sealed class SqliteReportingStore : SqlReportingStore
 
         /// <summary>
         /// A file's rows are staged, a run of <see cref="LoadRunRows"/> at a time, in a temporary
-        /// table in file order, each with its <see cref="StoreOrder"/> key in a column indexed on
-        /// its own (a key of 8 bytes: cheap to keep, where rows inserted by that key would be moved
-        /// around the temporary table's pages); each run then goes into the version table in one
-        /// statement, in key order. So a month's rows of the file sit together in the table, and
+        /// table in file order, with an index on its <see cref="StoreOrder"/> columns and line (cheap
+        /// to keep, where rows inserted in that order would be moved around the temporary table's
+        /// pages); each run then goes into the version table in one statement, in that order. So a month's rows of the file sit together in the table, and
         /// the date indexes take their entries in order. End to end the load takes about as long as
         /// one statement per row did (docs/performance.md): staging costs what the single statement
         /// saves. Within one file the later line of a duplicate key wins (SPEC §2.6): the upsert
         /// overwrites the version the file already wrote only with a later line, whichever of the
         /// two the order writes first.
         /// </summary>
-        private RawStatement Prepare(ExtractDataset dataset, string table, string[] columns, string key)
+        private RawStatement Prepare(ExtractDataset dataset, string table, string order, string[] columns, string key)
         {
             if (_target is not null)
             {
@@ -405,7 +403,7 @@ public sealed class SqliteReportingStore : SqlReportingStore
                 setUp.Transaction = transaction;
                 setUp.CommandText = $"SELECT coalesce(max(rowid), 0) FROM {table}";
                 _target = (table, dataset, (long)setUp.ExecuteScalar()!);
-                setUp.CommandText = $"CREATE TEMP TABLE load_stage ({list}, order_key INTEGER NOT NULL); CREATE INDEX temp.ix_load_stage_order ON load_stage (order_key)";
+                setUp.CommandText = $"CREATE TEMP TABLE load_stage ({list}); CREATE INDEX temp.ix_load_stage_order ON load_stage ({order}, line_no)";
                 setUp.ExecuteNonQuery();
             }
 
@@ -413,12 +411,12 @@ public sealed class SqliteReportingStore : SqlReportingStore
             var updates = columns.Where(c => !keyColumns.Contains(c)).Select(c => $"{c} = excluded.{c}");
             _run = new RawStatement(
                 connection.Handle!,
-                $"INSERT INTO {table} ({list}) SELECT {list} FROM temp.load_stage ORDER BY order_key " +
+                $"INSERT INTO {table} ({list}) SELECT {list} FROM temp.load_stage ORDER BY {order}, line_no " +
                 $"ON CONFLICT ({key}) DO UPDATE SET {string.Join(", ", updates)} WHERE excluded.line_no > {table}.line_no");
             _empty = new RawStatement(connection.Handle!, "DELETE FROM temp.load_stage");
             return new RawStatement(
                 connection.Handle!,
-                $"INSERT INTO temp.load_stage ({list}, order_key) VALUES ({string.Join(", ", columns.Select((_, i) => "?" + (i + 1)))}, ?{columns.Length + 1})");
+                $"INSERT INTO temp.load_stage ({list}) VALUES ({string.Join(", ", columns.Select((_, i) => "?" + (i + 1)))})");
         }
     }
 
