@@ -83,25 +83,12 @@ public sealed class StoreOrderTests(string provider)
         var inOrder = new[] { "JAN", "JAN", "FEB", "MAR" };
         Assert.That(await PhysicalOrderAsync(store, "policy_versions", "policy_no"), Is.Not.EqualTo(inOrder), "as loaded");
 
-        await RunMigrationAgainAsync(store, 7);
+        await store.RunMigrationAgainAsync(7);
 
         Assert.That(await PhysicalOrderAsync(store, "policy_versions", "policy_no"), Is.EqualTo(inOrder));
         Assert.That(await PhysicalOrderAsync(store, "claim_versions", "claim_no"), Is.EqualTo(new[] { "C-EARLY", "C-LATE" }));
         Assert.That(await PhysicalOrderAsync(store, "followup_versions", "followup_id"), Is.EqualTo(new[] { "F-EARLY", "F-LATE" }));
         Assert.That(await store.SnapshotAsync(), Is.EqualTo(before), "every row of every table as it was");
-    }
-
-    /// <summary>Takes a migration off the store's list and migrates: it runs again over the rows as they are.</summary>
-    internal static async Task RunMigrationAgainAsync(TestStore store, int version)
-    {
-        await using (var connection = await store.OpenAsync())
-        {
-            await using var forget = connection.CreateCommand();
-            forget.CommandText = $"DELETE FROM schema_version WHERE version = {version}";
-            await forget.ExecuteNonQueryAsync();
-        }
-
-        await store.Store.MigrateAsync();
     }
 
     /// <summary>A table's <paramref name="column"/> in the order its rows lie in the table.</summary>
@@ -150,7 +137,7 @@ public sealed class SqliteStoreOrderTests
             Enumerable.Range(1, 400).Select(i => CanonicalCsv.Policy($"P{i}", expiry: new DateOnly(2027, 1, 1).AddDays(i % 300).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))).ToArray())));
         Assert.That(await FreePagesAsync(store), Is.Zero, "before");
 
-        await StoreOrderTests.RunMigrationAgainAsync(store, 7);
+        await store.RunMigrationAgainAsync(7);
 
         Assert.That(await FreePagesAsync(store), Is.Zero, "the copied tables' old pages given back");
     }
