@@ -432,6 +432,14 @@ public abstract partial class SqlReportingStore : IReportingStore
     protected async Task KeepDerivedAsync(
         DbConnection connection, DbTransaction transaction, long ingestId, ExtractDataset dataset, string fileRows, string loadedRows, PolicySums? sums, CancellationToken cancellationToken)
     {
+        // The first file of a dataset (a new store's history file, the largest of all) has no
+        // other version of any key to supersede and no pair of versions before it to take off;
+        // nor do a dataset's claims pairs exist while the other side of the pair has no rows. The
+        // version tables only hold rows of files the ledger records as loaded, in the same
+        // transaction, so the ledger answers the first question without reading the table.
+        var others = await AnyAsync(
+            connection, transaction, "SELECT 1 FROM ingest_ledger WHERE dataset = @dataset AND status = 'LOADED' AND ingest_id <> @id",
+            new { dataset = dataset.ToString(), id = ingestId }, cancellationToken);
         switch (dataset)
         {
             case ExtractDataset.Policies:
@@ -439,24 +447,58 @@ public abstract partial class SqlReportingStore : IReportingStore
                 var withClaims =
                     $"SELECT DISTINCT f.insurer_code, f.policy_no FROM {fileRows} f " +
                     "WHERE EXISTS (SELECT 1 FROM claim_versions c WHERE c.insurer_code = f.insurer_code AND c.policy_no = f.policy_no)";
-                await KeepClaimDeltasAsync(connection, transaction, ingestId, withClaims, before: true, cancellationToken);
-                await SupersedeAsync(connection, transaction, ingestId, VersionTable.Policies, fileRows, cancellationToken);
-                await KeepClaimDeltasAsync(connection, transaction, ingestId, withClaims, before: false, cancellationToken);
+                var claims = await AnyAsync(connection, transaction, "SELECT 1 FROM claim_versions", null, cancellationToken);
+                if (claims && others)
+                {
+                    await KeepClaimDeltasAsync(connection, transaction, ingestId, withClaims, before: true, cancellationToken);
+                }
+
+                if (others)
+                {
+                    await SupersedeAsync(connection, transaction, ingestId, VersionTable.Policies, fileRows, cancellationToken);
+                }
+
+                if (claims)
+                {
+                    await KeepClaimDeltasAsync(connection, transaction, ingestId, withClaims, before: false, cancellationToken);
+                }
+
                 await KeepPolicySumsAsync(connection, transaction, ingestId, sums, loadedRows, cancellationToken);
                 break;
             case ExtractDataset.Claims:
                 var policies = $"SELECT DISTINCT f.insurer_code, f.policy_no FROM {fileRows} f";
-                await KeepClaimDeltasAsync(connection, transaction, ingestId, policies, before: true, cancellationToken);
-                await SupersedeAsync(connection, transaction, ingestId, VersionTable.Claims, fileRows, cancellationToken);
-                await KeepClaimDeltasAsync(connection, transaction, ingestId, policies, before: false, cancellationToken);
+                var policyRows = await AnyAsync(connection, transaction, "SELECT 1 FROM policy_versions", null, cancellationToken);
+                if (policyRows && others)
+                {
+                    await KeepClaimDeltasAsync(connection, transaction, ingestId, policies, before: true, cancellationToken);
+                }
+
+                if (others)
+                {
+                    await SupersedeAsync(connection, transaction, ingestId, VersionTable.Claims, fileRows, cancellationToken);
+                }
+
+                if (policyRows)
+                {
+                    await KeepClaimDeltasAsync(connection, transaction, ingestId, policies, before: false, cancellationToken);
+                }
+
                 break;
             case ExtractDataset.FollowUps:
-                await SupersedeAsync(connection, transaction, ingestId, VersionTable.FollowUps, fileRows, cancellationToken);
+                if (others)
+                {
+                    await SupersedeAsync(connection, transaction, ingestId, VersionTable.FollowUps, fileRows, cancellationToken);
+                }
+
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(dataset), dataset, null);
         }
     }
+
+    private static async Task<bool> AnyAsync(DbConnection connection, DbTransaction transaction, string query, object? parameters, CancellationToken cancellationToken) =>
+        await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            $"SELECT CASE WHEN EXISTS ({query}) THEN 1 ELSE 0 END", parameters, transaction, cancellationToken: cancellationToken)) == 1;
 
     /// <summary>
     /// Sets superseded_on for every version of the keys of <paramref name="fileRows"/> that another
