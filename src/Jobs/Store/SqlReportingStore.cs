@@ -448,51 +448,38 @@ public abstract partial class SqlReportingStore : IReportingStore
                     $"SELECT DISTINCT f.insurer_code, f.policy_no FROM {fileRows} f " +
                     "WHERE EXISTS (SELECT 1 FROM claim_versions c WHERE c.insurer_code = f.insurer_code AND c.policy_no = f.policy_no)";
                 var claims = await AnyAsync(connection, transaction, "SELECT 1 FROM claim_versions", null, cancellationToken);
-                if (claims && others)
-                {
-                    await KeepClaimDeltasAsync(connection, transaction, ingestId, withClaims, before: true, cancellationToken);
-                }
-
-                if (others)
-                {
-                    await SupersedeAsync(connection, transaction, ingestId, VersionTable.Policies, fileRows, cancellationToken);
-                }
-
-                if (claims)
-                {
-                    await KeepClaimDeltasAsync(connection, transaction, ingestId, withClaims, before: false, cancellationToken);
-                }
-
+                await SupersedeKeepingPairsAsync(VersionTable.Policies, claims ? withClaims : null);
                 await KeepPolicySumsAsync(connection, transaction, ingestId, sums, loadedRows, cancellationToken);
                 break;
             case ExtractDataset.Claims:
-                var policies = $"SELECT DISTINCT f.insurer_code, f.policy_no FROM {fileRows} f";
-                var policyRows = await AnyAsync(connection, transaction, "SELECT 1 FROM policy_versions", null, cancellationToken);
-                if (policyRows && others)
-                {
-                    await KeepClaimDeltasAsync(connection, transaction, ingestId, policies, before: true, cancellationToken);
-                }
-
-                if (others)
-                {
-                    await SupersedeAsync(connection, transaction, ingestId, VersionTable.Claims, fileRows, cancellationToken);
-                }
-
-                if (policyRows)
-                {
-                    await KeepClaimDeltasAsync(connection, transaction, ingestId, policies, before: false, cancellationToken);
-                }
-
+                var policies = await AnyAsync(connection, transaction, "SELECT 1 FROM policy_versions", null, cancellationToken);
+                await SupersedeKeepingPairsAsync(VersionTable.Claims, policies ? $"SELECT DISTINCT f.insurer_code, f.policy_no FROM {fileRows} f" : null);
                 break;
             case ExtractDataset.FollowUps:
-                if (others)
-                {
-                    await SupersedeAsync(connection, transaction, ingestId, VersionTable.FollowUps, fileRows, cancellationToken);
-                }
-
+                await SupersedeKeepingPairsAsync(VersionTable.FollowUps, null);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(dataset), dataset, null);
+        }
+
+        // The claims' pairs of the policies in pairedPolicies (null: the file can touch none)
+        // come off as they were, the file's keys supersede, and the pairs go back in as they are.
+        async Task SupersedeKeepingPairsAsync(VersionTable table, string? pairedPolicies)
+        {
+            if (pairedPolicies is not null && others)
+            {
+                await KeepClaimDeltasAsync(connection, transaction, ingestId, pairedPolicies, before: true, cancellationToken);
+            }
+
+            if (others)
+            {
+                await SupersedeAsync(connection, transaction, ingestId, table, fileRows, cancellationToken);
+            }
+
+            if (pairedPolicies is not null)
+            {
+                await KeepClaimDeltasAsync(connection, transaction, ingestId, pairedPolicies, before: false, cancellationToken);
+            }
         }
     }
 
