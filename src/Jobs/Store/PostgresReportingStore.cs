@@ -64,32 +64,9 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
 
     private sealed class Load(PostgresReportingStore store, NpgsqlConnection connection, NpgsqlTransaction transaction, long ingestId, DateOnly extractDate) : IExtractLoad
     {
-        private static readonly Table Policies = new(
-            ExtractDataset.Policies,
-            "policy_versions",
-            "insurer_code, policy_no",
-            StoreOrder.Policies,
-            "insurer_code, policy_no, ingest_id, extract_date, line_no, coverage, business_type, branch_code, advisor_id, vin, plate_no, customer_name, " +
-            "customer_phone, issue_date, effective_date, expiry_date, premium_fen, status, cancel_date, refund_fen");
-
-        private static readonly Table Claims = new(
-            ExtractDataset.Claims,
-            "claim_versions",
-            "insurer_code, claim_no",
-            StoreOrder.Claims,
-            "insurer_code, claim_no, ingest_id, extract_date, line_no, policy_no, vin, loss_date, report_date, repair_branch_code, referred, assessed_fen, " +
-            "paid_fen, status, close_date");
-
-        private static readonly Table FollowUps = new(
-            ExtractDataset.FollowUps,
-            "followup_versions",
-            "followup_id",
-            StoreOrder.FollowUps,
-            "followup_id, ingest_id, extract_date, line_no, insurer_code, policy_no, branch_code, advisor_id, contact_date, channel, outcome, lost_reason, note");
-
         private readonly PolicySums _sums = new();
         private NpgsqlBinaryImporter? _importer;
-        private Table? _table;
+        private VersionTable? _table;
         private bool _committed;
         private bool _disposed;
 
@@ -97,7 +74,7 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
 
         public void Add(Policy p, int line)
         {
-            var w = Start(Policies);
+            var w = Start(VersionTable.Policies);
             w.StartRow();
             w.Write(p.InsurerCode, NpgsqlDbType.Text);
             w.Write(p.PolicyNo, NpgsqlDbType.Text);
@@ -122,7 +99,7 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
 
         public void Add(Claim c, int line)
         {
-            var w = Start(Claims);
+            var w = Start(VersionTable.Claims);
             w.StartRow();
             w.Write(c.InsurerCode, NpgsqlDbType.Text);
             w.Write(c.ClaimNo, NpgsqlDbType.Text);
@@ -141,7 +118,7 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
 
         public void Add(FollowUp f, int line)
         {
-            var w = Start(FollowUps);
+            var w = Start(VersionTable.FollowUps);
             w.StartRow();
             w.Write(f.FollowUpId, NpgsqlDbType.Text);
             Head(w, line);
@@ -166,8 +143,8 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
                 // Within one file the later line of a duplicate key wins (SPEC §2.6). The rows go
                 // into the table in store order (StoreOrder), so a month's rows of the file sit together.
                 await connection.ExecuteAsync(new CommandDefinition(
-                    $"INSERT INTO {_table.Name} ({_table.Columns}) SELECT {_table.Columns} FROM (" +
-                    $"SELECT DISTINCT ON ({_table.Key}) {_table.Columns} FROM stage ORDER BY {_table.Key}, line_no DESC) latest " +
+                    $"INSERT INTO {_table.Name} ({_table.ColumnList}) SELECT {_table.ColumnList} FROM (" +
+                    $"SELECT DISTINCT ON ({_table.KeyList}) {_table.ColumnList} FROM stage ORDER BY {_table.KeyList}, line_no DESC) latest " +
                     $"ORDER BY {_table.Order}, line_no",
                     transaction: transaction,
                     cancellationToken: cancellationToken,
@@ -178,9 +155,9 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
                     connection,
                     transaction,
                     ingestId,
-                    _table.Dataset,
+                    _table,
                     "stage",
-                    $"(SELECT DISTINCT ON ({_table.Key}) * FROM stage ORDER BY {_table.Key}, line_no DESC)",
+                    $"(SELECT DISTINCT ON ({_table.KeyList}) * FROM stage ORDER BY {_table.KeyList}, line_no DESC)",
                     counts.RowsDuplicate == 0 ? _sums : null,
                     cancellationToken);
             }
@@ -258,7 +235,7 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
             w.Write(line, NpgsqlDbType.Integer);
         }
 
-        private NpgsqlBinaryImporter Start(Table table)
+        private NpgsqlBinaryImporter Start(VersionTable table)
         {
             if (_importer is not null)
             {
@@ -273,11 +250,8 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
             }
 
             _table = table;
-            _importer = connection.BeginBinaryImport($"COPY stage ({table.Columns}) FROM STDIN (FORMAT BINARY)");
+            _importer = connection.BeginBinaryImport($"COPY stage ({table.ColumnList}) FROM STDIN (FORMAT BINARY)");
             return _importer;
         }
-
-        /// <summary>A version table as a load writes it; <c>Order</c> is its <see cref="StoreOrder"/> (date, and a policy's coverage).</summary>
-        private sealed record Table(ExtractDataset Dataset, string Name, string Key, string Order, string Columns);
     }
 }

@@ -123,7 +123,7 @@ public abstract partial class SqlReportingStore : IReportingStore
         // Each term of the selection is its own query, read side by side: one index each, where
         // SQLite's OR of five indexes re-checks every term on every row. A key's latest version is
         // the same row whichever term found it, so the union keeps one per key.
-        var terms = new List<(string Filter, DateRange[] Ranges)>();
+        var terms = new List<(string? Filter, DateRange[] Ranges)>();
         static string Range(string column, int n) =>
             string.Create(CultureInfo.InvariantCulture, $"{column} >= @from{n} AND {column} <= @to{n}");
 
@@ -166,7 +166,7 @@ public abstract partial class SqlReportingStore : IReportingStore
 
         if (terms.Count == 0)
         {
-            terms.Add((null!, []));
+            terms.Add((null, []));
         }
 
         var columns = selection.WithoutPersonalData
@@ -430,7 +430,7 @@ public abstract partial class SqlReportingStore : IReportingStore
     /// as in the version table); <paramref name="loadedRows"/> one row per key as stored.
     /// </summary>
     protected async Task KeepDerivedAsync(
-        DbConnection connection, DbTransaction transaction, long ingestId, ExtractDataset dataset, string fileRows, string loadedRows, PolicySums? sums, CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction transaction, long ingestId, VersionTable table, string fileRows, string loadedRows, PolicySums? sums, CancellationToken cancellationToken)
     {
         // The first file of a dataset (a new store's history file, the largest of all) has no
         // other version of any key to supersede and no pair of versions before it to take off;
@@ -439,8 +439,8 @@ public abstract partial class SqlReportingStore : IReportingStore
         // transaction, so the ledger answers the first question without reading the table.
         var others = await AnyAsync(
             connection, transaction, "SELECT 1 FROM ingest_ledger WHERE dataset = @dataset AND status = 'LOADED' AND ingest_id <> @id",
-            new { dataset = dataset.ToString(), id = ingestId }, cancellationToken);
-        switch (dataset)
+            new { dataset = table.Dataset.ToString(), id = ingestId }, cancellationToken);
+        switch (table.Dataset)
         {
             case ExtractDataset.Policies:
                 // Only the file's policies that have claims can change a claims' sum.
@@ -448,23 +448,23 @@ public abstract partial class SqlReportingStore : IReportingStore
                     $"SELECT DISTINCT f.insurer_code, f.policy_no FROM {fileRows} f " +
                     "WHERE EXISTS (SELECT 1 FROM claim_versions c WHERE c.insurer_code = f.insurer_code AND c.policy_no = f.policy_no)";
                 var claims = await AnyAsync(connection, transaction, "SELECT 1 FROM claim_versions", null, cancellationToken);
-                await SupersedeKeepingPairsAsync(VersionTable.Policies, claims ? withClaims : null);
+                await SupersedeKeepingPairsAsync(claims ? withClaims : null);
                 await KeepPolicySumsAsync(connection, transaction, ingestId, sums, loadedRows, cancellationToken);
                 break;
             case ExtractDataset.Claims:
                 var policies = await AnyAsync(connection, transaction, "SELECT 1 FROM policy_versions", null, cancellationToken);
-                await SupersedeKeepingPairsAsync(VersionTable.Claims, policies ? $"SELECT DISTINCT f.insurer_code, f.policy_no FROM {fileRows} f" : null);
+                await SupersedeKeepingPairsAsync(policies ? $"SELECT DISTINCT f.insurer_code, f.policy_no FROM {fileRows} f" : null);
                 break;
             case ExtractDataset.FollowUps:
-                await SupersedeKeepingPairsAsync(VersionTable.FollowUps, null);
+                await SupersedeKeepingPairsAsync(null);
                 break;
             default:
-                throw new ArgumentOutOfRangeException(nameof(dataset), dataset, null);
+                throw new ArgumentOutOfRangeException(nameof(table), table.Dataset, null);
         }
 
         // The claims' pairs of the policies in pairedPolicies (null: the file can touch none)
         // come off as they were, the file's keys supersede, and the pairs go back in as they are.
-        async Task SupersedeKeepingPairsAsync(VersionTable table, string? pairedPolicies)
+        async Task SupersedeKeepingPairsAsync(string? pairedPolicies)
         {
             if (pairedPolicies is not null && others)
             {
@@ -681,14 +681,42 @@ public abstract partial class SqlReportingStore : IReportingStore
         }
     }
 
-    /// <summary>A version table and its key: the as-of reads and the superseded_on dates a load keeps.</summary>
-    private sealed record VersionTable(string Name, string[] Key)
+    /// <summary>
+    /// A version table, as the as-of reads, both providers' loads and the data a load keeps use it:
+    /// its key (without the ingest), the order it is kept in (<see cref="StoreOrder"/>) and the
+    /// columns a load writes, in the order both loads write them.
+    /// </summary>
+    protected sealed record VersionTable(ExtractDataset Dataset, string Name, string[] Key, string Order, string[] LoadColumns)
     {
-        public static readonly VersionTable Policies = new("policy_versions", ["insurer_code", "policy_no"]);
+        public static readonly VersionTable Policies = new(
+            ExtractDataset.Policies,
+            "policy_versions",
+            ["insurer_code", "policy_no"],
+            StoreOrder.Policies,
+            ["insurer_code", "policy_no", "ingest_id", "extract_date", "line_no", "coverage", "business_type", "branch_code", "advisor_id", "vin",
+             "plate_no", "customer_name", "customer_phone", "issue_date", "effective_date", "expiry_date", "premium_fen", "status", "cancel_date", "refund_fen"]);
 
-        public static readonly VersionTable Claims = new("claim_versions", ["insurer_code", "claim_no"]);
+        public static readonly VersionTable Claims = new(
+            ExtractDataset.Claims,
+            "claim_versions",
+            ["insurer_code", "claim_no"],
+            StoreOrder.Claims,
+            ["insurer_code", "claim_no", "ingest_id", "extract_date", "line_no", "policy_no", "vin", "loss_date", "report_date", "repair_branch_code",
+             "referred", "assessed_fen", "paid_fen", "status", "close_date"]);
 
-        public static readonly VersionTable FollowUps = new("followup_versions", ["followup_id"]);
+        public static readonly VersionTable FollowUps = new(
+            ExtractDataset.FollowUps,
+            "followup_versions",
+            ["followup_id"],
+            StoreOrder.FollowUps,
+            ["followup_id", "ingest_id", "extract_date", "line_no", "insurer_code", "policy_no", "branch_code", "advisor_id", "contact_date", "channel",
+             "outcome", "lost_reason", "note"]);
+
+        /// <summary>The key's columns as a SQL list.</summary>
+        public string KeyList => string.Join(", ", Key);
+
+        /// <summary>The load's columns as a SQL list.</summary>
+        public string ColumnList => string.Join(", ", LoadColumns);
     }
 
     private sealed class LedgerRow

@@ -212,7 +212,7 @@ public sealed class SqliteReportingStore : SqlReportingStore
         private readonly DateOnly _extractDate = extractDate;
 
         /// <summary>The table this load writes and its largest rowid before the first row: the file's rows are above it (the load holds the write lock).</summary>
-        private (string Table, ExtractDataset Dataset, long RowsBefore)? _target;
+        private (VersionTable Table, long RowsBefore)? _target;
         private RawStatement? _policy;
         private RawStatement? _claim;
         private RawStatement? _followUp;
@@ -228,13 +228,7 @@ public sealed class SqliteReportingStore : SqlReportingStore
 
         public void Add(Policy p, int line)
         {
-            var s = _policy ??= Prepare(
-                ExtractDataset.Policies,
-                "policy_versions",
-                StoreOrder.Policies,
-                ["insurer_code", "policy_no", "ingest_id", "extract_date", "line_no", "coverage", "business_type", "branch_code", "advisor_id", "vin",
-                 "plate_no", "customer_name", "customer_phone", "issue_date", "effective_date", "expiry_date", "premium_fen", "status", "cancel_date", "refund_fen"],
-                "insurer_code, policy_no, ingest_id");
+            var s = _policy ??= Prepare(VersionTable.Policies);
             s.Text(1, p.InsurerCode);
             s.Text(2, p.PolicyNo);
             s.Int(3, ingestId);
@@ -261,13 +255,7 @@ public sealed class SqliteReportingStore : SqlReportingStore
 
         public void Add(Claim c, int line)
         {
-            var s = _claim ??= Prepare(
-                ExtractDataset.Claims,
-                "claim_versions",
-                StoreOrder.Claims,
-                ["insurer_code", "claim_no", "ingest_id", "extract_date", "line_no", "policy_no", "vin", "loss_date", "report_date", "repair_branch_code",
-                 "referred", "assessed_fen", "paid_fen", "status", "close_date"],
-                "insurer_code, claim_no, ingest_id");
+            var s = _claim ??= Prepare(VersionTable.Claims);
             s.Text(1, c.InsurerCode);
             s.Text(2, c.ClaimNo);
             s.Int(3, ingestId);
@@ -288,13 +276,7 @@ public sealed class SqliteReportingStore : SqlReportingStore
 
         public void Add(FollowUp f, int line)
         {
-            var s = _followUp ??= Prepare(
-                ExtractDataset.FollowUps,
-                "followup_versions",
-                StoreOrder.FollowUps,
-                ["followup_id", "ingest_id", "extract_date", "line_no", "insurer_code", "policy_no", "branch_code", "advisor_id", "contact_date", "channel",
-                 "outcome", "lost_reason", "note"],
-                "followup_id, ingest_id");
+            var s = _followUp ??= Prepare(VersionTable.FollowUps);
             s.Text(1, f.FollowUpId);
             s.Int(2, ingestId);
             s.Date(3, _extractDate);
@@ -333,9 +315,9 @@ public sealed class SqliteReportingStore : SqlReportingStore
                 }
 
                 // A policies file without duplicate keys: its sums as added up row by row; else from the rows stored.
-                var fileRows = string.Create(CultureInfo.InvariantCulture, $"(SELECT * FROM {target.Table} WHERE rowid > {target.RowsBefore} AND ingest_id = @id)");
+                var fileRows = string.Create(CultureInfo.InvariantCulture, $"(SELECT * FROM {target.Table.Name} WHERE rowid > {target.RowsBefore} AND ingest_id = @id)");
                 await store.KeepDerivedAsync(
-                    connection, transaction, ingestId, target.Dataset, fileRows, fileRows, counts.RowsDuplicate == 0 ? _sums : null, cancellationToken);
+                    connection, transaction, ingestId, target.Table, fileRows, fileRows, counts.RowsDuplicate == 0 ? _sums : null, cancellationToken);
             }
 
             await CompleteLedgerAsync(connection, transaction, ingestId, counts, finishedAt, null, cancellationToken);
@@ -403,33 +385,33 @@ public sealed class SqliteReportingStore : SqlReportingStore
         /// line of a duplicate key wins (SPEC §2.6): the upsert overwrites the version the file
         /// already wrote only with a later line, whichever of the two the order writes first.
         /// </summary>
-        private RawStatement Prepare(ExtractDataset dataset, string table, string order, string[] columns, string key)
+        private RawStatement Prepare(VersionTable table)
         {
             if (_target is not null)
             {
                 throw new InvalidOperationException("one load holds one dataset");
             }
 
-            var list = string.Join(", ", columns);
+            var list = table.ColumnList;
             using (var setUp = connection.CreateCommand())
             {
                 setUp.Transaction = transaction;
-                setUp.CommandText = $"SELECT coalesce(max(rowid), 0) FROM {table}";
-                _target = (table, dataset, (long)setUp.ExecuteScalar()!);
+                setUp.CommandText = $"SELECT coalesce(max(rowid), 0) FROM {table.Name}";
+                _target = (table, (long)setUp.ExecuteScalar()!);
                 setUp.CommandText = $"CREATE TEMP TABLE load_stage ({list})";
                 setUp.ExecuteNonQuery();
             }
 
-            var keyColumns = key.Split(", ");
-            var updates = columns.Where(c => !keyColumns.Contains(c)).Select(c => $"{c} = excluded.{c}");
+            string[] key = [.. table.Key, "ingest_id"];
+            var updates = table.LoadColumns.Where(c => !key.Contains(c)).Select(c => $"{c} = excluded.{c}");
             _run = new RawStatement(
                 connection.Handle!,
-                $"INSERT INTO {table} ({list}) SELECT {list} FROM temp.load_stage ORDER BY {order}, line_no " +
-                $"ON CONFLICT ({key}) DO UPDATE SET {string.Join(", ", updates)} WHERE excluded.line_no > {table}.line_no");
+                $"INSERT INTO {table.Name} ({list}) SELECT {list} FROM temp.load_stage ORDER BY {table.Order}, line_no " +
+                $"ON CONFLICT ({string.Join(", ", key)}) DO UPDATE SET {string.Join(", ", updates)} WHERE excluded.line_no > {table.Name}.line_no");
             _empty = new RawStatement(connection.Handle!, "DELETE FROM temp.load_stage");
             return new RawStatement(
                 connection.Handle!,
-                $"INSERT INTO temp.load_stage ({list}) VALUES ({string.Join(", ", columns.Select((_, i) => "?" + (i + 1)))})");
+                $"INSERT INTO temp.load_stage ({list}) VALUES ({string.Join(", ", table.LoadColumns.Select((_, i) => "?" + (i + 1)))})");
         }
     }
 
