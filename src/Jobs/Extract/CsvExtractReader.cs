@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using CsvHelper;
+using Reporting.Jobs.Domain;
 
 namespace Reporting.Jobs.Extract;
 
@@ -12,6 +13,9 @@ public sealed class CsvExtractReader : IDisposable
 {
     private static readonly string[] TotalsMarkers = ["合计", "总计", "小计", "TOTAL"];
 
+    /// <summary>The longest record read, in bytes: past it the file fails (an unclosed quote in a multi-line source).</summary>
+    private const int MaxRecordBytes = 1 << 20;
+
     private readonly string _fileName;
     private readonly string _path;
     private readonly Encoding _encoding;
@@ -19,11 +23,12 @@ public sealed class CsvExtractReader : IDisposable
     private readonly StreamReader _text;
     private readonly CsvReader _parser;
     private readonly ColumnMap _map;
+    private readonly bool _multiline;
     private CsvMalformedReason? _badData;
 
     private CsvExtractReader(string path, SourceOptions source)
     {
-        _fileName = Path.GetFileName(path);
+        _fileName = TextSafety.Printable(Path.GetFileName(path), 255);
         _stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         _path = path;
         _encoding = TextEncodings.Resolve(source.Encoding);
@@ -33,12 +38,18 @@ public sealed class CsvExtractReader : IDisposable
         var reading = _encoding is UTF8Encoding ? new UTF8Encoding(encoderShouldEmitUTF8Identifier: true, throwOnInvalidBytes: true) : _encoding;
         _text = new StreamReader(_stream, reading, detectEncodingFromByteOrderMarks: false, 1 << 16);
         var delimiter = source.Delimiter == "\\t" ? '\t' : source.Delimiter[0];
+
+        // Only a dataset with a free-text column (the follow-ups' note) may have a record over several
+        // lines. Elsewhere every line break ends the record, so a stray quote rejects its own line
+        // instead of swallowing the lines after it into one record.
+        _multiline = CanonicalColumns.For(source.Dataset).Any(CanonicalColumns.FreeText.Contains);
         var options = new CsvReaderOptions
         {
             Separator = delimiter,
             HasHeader = false, // read by hand: headers are trimmed and mapped, and an empty file is an error
             Mode = CsvMode.Rfc4180,
-            AllowLineBreaksInQuotes = true,
+            AllowLineBreaksInQuotes = _multiline,
+            MaxRecordSize = MaxRecordBytes,
             SkipEmptyLines = true,
             TrackLineNumbers = true,
             MalformedData = CsvMalformedDataHandling.Recover,
@@ -76,17 +87,18 @@ public sealed class CsvExtractReader : IDisposable
         while (TryRead())
         {
             var line = checked((int)_parser.LineNumber);
+            var lines = _multiline ? PhysicalLines(_parser.RawRecord) : 1;
             var count = _parser.FieldCount;
             if (_badData is { } malformed)
             {
                 _badData = null;
-                yield return new ExtractRow(line, _map.Empty, new RowIssue(line, "*", "malformed CSV: " + Describe(malformed), null));
+                yield return new ExtractRow(line, _map.Empty, new RowIssue(line, "*", "malformed CSV: " + Describe(malformed), null), Lines: lines);
                 continue;
             }
 
             if (IsTotalsLine(count))
             {
-                yield return new ExtractRow(line, _map.Empty, IsTotals: true);
+                yield return new ExtractRow(line, _map.Empty, IsTotals: true, Lines: lines);
                 continue;
             }
 
@@ -95,11 +107,11 @@ public sealed class CsvExtractReader : IDisposable
                 var reason = count < width
                     ? $"has {count} fields, the header has {width} (truncated line?)"
                     : $"has {count} fields, the header has {width}";
-                yield return new ExtractRow(line, _map.Empty, new RowIssue(line, "*", reason, null));
+                yield return new ExtractRow(line, _map.Empty, new RowIssue(line, "*", reason, null), Lines: lines);
                 continue;
             }
 
-            yield return new ExtractRow(line, _map.Map(_parser));
+            yield return new ExtractRow(line, _map.Map(_parser), Lines: lines);
         }
     }
 
@@ -120,7 +132,7 @@ public sealed class CsvExtractReader : IDisposable
         var headers = new string[_parser.FieldCount];
         for (var i = 0; i < headers.Length; i++)
         {
-            headers[i] = _parser.GetString(i).Trim().TrimStart('\uFEFF');
+            headers[i] = FieldText.Trim(_parser.GetString(i));
         }
 
         return headers;
@@ -131,6 +143,12 @@ public sealed class CsvExtractReader : IDisposable
         try
         {
             return _parser.Read();
+        }
+        catch (CsvFormatException ex)
+        {
+            // Only a record past MaxRecordBytes throws in Recover mode: nothing after it can be trusted.
+            var line = ex.LineNumber > 0 ? checked((int)ex.LineNumber) : checked((int)_parser.LineNumber + 1);
+            throw new ExtractFileException(_fileName, $"a record longer than {MaxRecordBytes / (1 << 20)} MiB (a quote that is never closed?)", line);
         }
         catch (DecoderFallbackException ex)
         {
@@ -179,8 +197,22 @@ public sealed class CsvExtractReader : IDisposable
         return null;
     }
 
+    /// <summary>How many physical lines a record spans: its line breaks (LF, CRLF or a lone CR) plus one.</summary>
+    private static int PhysicalLines(ReadOnlySpan<byte> raw)
+    {
+        var breaks = raw.Count((byte)'\n');
+        var carriageReturns = raw.Count((byte)'\r');
+        if (carriageReturns > 0)
+        {
+            breaks += carriageReturns - raw.Count("\r\n"u8);
+        }
+
+        return breaks + 1;
+    }
+
     private static string Describe(CsvMalformedReason reason) => reason switch
     {
+        CsvMalformedReason.LineBreakInQuotes => "a quote that is never closed on its line (a stray quote?)",
         CsvMalformedReason.StrayQuote => "a quote inside an unquoted field",
         CsvMalformedReason.TextAfterClosingQuote => "text after a closing quote",
         CsvMalformedReason.UnterminatedQuote => "a quote that is never closed (truncated file?)",
@@ -238,7 +270,7 @@ public sealed class CsvExtractReader : IDisposable
 
                 if (positions[index] >= 0)
                 {
-                    throw new ExtractFileException(file, $"headers '{from[index]}' and '{header}' both map to {target}", 1, header);
+                    throw new ExtractFileException(file, $"headers '{TextSafety.Printable(from[index])}' and '{TextSafety.Printable(header)}' both map to {target}", 1, TextSafety.Printable(header));
                 }
 
                 positions[index] = h;
@@ -261,7 +293,7 @@ public sealed class CsvExtractReader : IDisposable
             var fields = new string[_positions.Length];
             for (var i = 0; i < fields.Length; i++)
             {
-                var value = parser.GetString(_positions[i]).Trim();
+                var value = FieldText.Trim(parser.GetString(_positions[i]));
                 if (_values[i] is { } map && map.TryGetValue(value, out var canonicalValue))
                 {
                     value = canonicalValue;

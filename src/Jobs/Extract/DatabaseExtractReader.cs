@@ -92,7 +92,7 @@ public sealed class DatabaseExtractReader : IDisposable
             var fields = new string[_positions.Length];
             for (var i = 0; i < fields.Length; i++)
             {
-                var value = Text(_reader.GetValue(_positions[i]));
+                var value = FieldText.Trim(Text(_reader.GetValue(_positions[i])));
                 if (_values[i] is { } map && map.TryGetValue(value, out var canonicalValue))
                 {
                     value = canonicalValue;
@@ -122,8 +122,8 @@ public sealed class DatabaseExtractReader : IDisposable
         double x => x.ToString("R", CultureInfo.InvariantCulture),
         float x => x.ToString("R", CultureInfo.InvariantCulture),
         bool b => b ? "Y" : "N",
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture).Trim(),
-        _ => value.ToString()?.Trim() ?? "",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
     };
 
     private static DbProviderFactory SqlServerFactory()

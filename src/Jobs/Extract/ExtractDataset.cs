@@ -39,6 +39,12 @@ public static class CanonicalColumns
         "customer_name", "customer_phone", "customer_id_no", "plate_no", "note",
     };
 
+    /// <summary>
+    /// Free-text columns: the only ones whose values may span lines (a quoted field with line
+    /// breaks) and hold format characters such as a zero-width joiner (docs/loading.md, "Characters").
+    /// </summary>
+    public static readonly IReadOnlySet<string> FreeText = new HashSet<string>(StringComparer.Ordinal) { "note" };
+
     public static IReadOnlyList<string> For(ExtractDataset dataset) => dataset switch
     {
         ExtractDataset.Policies => Policies,

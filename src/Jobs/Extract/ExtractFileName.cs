@@ -38,23 +38,31 @@ public sealed class ExtractFileName
         }
 
         static string Literal(string s) => Regex.Escape(s).Replace("\\*", ".*", StringComparison.Ordinal);
-        var datePart = token.Length == 8 ? "(?<date>\\d{8})" : "(?<date>\\d{4}-\\d{2}-\\d{2})";
+        var datePart = token.Length == 8 ? "(?<date>[0-9]{8})" : "(?<date>[0-9]{4}-[0-9]{2}-[0-9]{2})";
         _regex = new Regex("^" + Literal(parts[0]) + datePart + Literal(parts[1]) + "$", RegexOptions.CultureInvariant);
     }
 
     public string Pattern { get; }
 
-    /// <summary>The extract date in the file name, or null when the name does not match the pattern.</summary>
-    public DateOnly? TryReadDate(string fileName)
+    /// <summary>The extract date in the file name, or null when the name does not match the pattern or its date is not a date.</summary>
+    public DateOnly? TryReadDate(string fileName) => Read(fileName).Date;
+
+    /// <summary>
+    /// Whether the name is one of the source's (it matches the pattern) and its extract date, or
+    /// why it has none: <c>policies_20261340.csv</c> matches <c>policies_YYYYMMDD.csv</c> but
+    /// month 13 is no date.
+    /// </summary>
+    public (bool Matches, DateOnly? Date, string? Problem) Read(string fileName)
     {
         var match = _regex.Match(Path.GetFileName(fileName));
         if (!match.Success)
         {
-            return null;
+            return (false, null, $"the name does not match {Pattern}");
         }
 
-        return DateOnly.TryParseExact(match.Groups["date"].Value, _dateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-            ? date
-            : null;
+        var text = match.Groups["date"].Value;
+        return DateOnly.TryParseExact(text, _dateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            ? (true, date, null)
+            : (true, null, $"the date {text} in the name is not a valid date ({_dateFormat})");
     }
 }

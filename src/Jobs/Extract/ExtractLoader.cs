@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -51,26 +52,46 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
     {
         options ??= new LoadFileOptions();
         var fileName = Path.GetFileName(path);
+        var shown = Shown(fileName);
+        if (Directory.Exists(path))
+        {
+            return Failed(source, fileName, null, $"{Shown(path)} is a directory, not an extract file; name the files in it");
+        }
+
         if (!File.Exists(path))
         {
-            return Failed(source, fileName, null, $"{fileName}: file not found ({path})");
+            return Failed(source, fileName, null, $"{shown}: file not found ({Shown(path)})");
         }
 
         if (!options.IgnoreMarker && !File.Exists(source.MarkerPathFor(path)))
         {
             return Failed(source, fileName, null,
-                $"{fileName}: no completeness marker {Path.GetFileName(source.MarkerPathFor(path))} beside it; the drop may still be copying " +
+                $"{shown}: no completeness marker {Shown(Path.GetFileName(source.MarkerPathFor(path)))} beside it; the drop may still be copying " +
                 "(load a file by hand without one with --ignore-marker)");
         }
 
-        var extractDate = options.ExtractDate ?? new ExtractFileName(source.EffectiveFilePattern).TryReadDate(fileName);
+        var extractDate = options.ExtractDate;
         if (extractDate is null)
         {
-            return Failed(source, fileName, null,
-                $"{fileName}: no extract date: the name does not match {source.EffectiveFilePattern}; give it with --extract-date");
+            var name = new ExtractFileName(source.EffectiveFilePattern).Read(fileName);
+            if (name.Date is null)
+            {
+                return Failed(source, fileName, null, $"{shown}: no extract date: {name.Problem}; give it with --extract-date");
+            }
+
+            extractDate = name.Date;
         }
 
-        var sha = await Sha256Async(path, cancellationToken);
+        string sha;
+        try
+        {
+            sha = await Sha256Async(path, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return Failed(source, fileName, extractDate, $"{shown}: cannot be read: {Shown(ex.Message, 200)}");
+        }
+
         var header = new LoadHeader(source.Name, source.Dataset, fileName, extractDate.Value, sha, time.GetUtcNow());
         CsvExtractReader reader;
         try
@@ -81,6 +102,10 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
         {
             return await FailAsync(source, header, new Tally(reference), ex.Message, [], cancellationToken);
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return await FailAsync(source, header, new Tally(reference), $"{shown}: cannot be read: {Shown(ex.Message, 200)}", [], cancellationToken);
+        }
 
         using (reader)
         {
@@ -90,33 +115,41 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
 
     /// <summary>
     /// Loads every complete file of a CSV source's drop folder that is not loaded yet, in order of
-    /// extract date, then file name (SPEC §2.5). Files without a marker are reported as waiting.
+    /// extract date, then file name (SPEC §2.5). Files without a marker are reported as waiting; a
+    /// file whose name matches the pattern with a date that is no date is reported as failed. A
+    /// file that fails does not stop the scan: the next file loads.
     /// </summary>
     public async Task<IReadOnlyList<LoadResult>> ScanAsync(SourceOptions source, string folder, IProgress<(string File, double Fraction)>? progress = null, CancellationToken cancellationToken = default)
     {
         if (!Directory.Exists(folder))
         {
-            return [Failed(source, folder, null, $"drop folder {folder} of source {source.Name} does not exist")];
+            return [Failed(source, folder, null, $"drop folder {Shown(folder)} of source {source.Name} does not exist")];
         }
 
         var pattern = new ExtractFileName(source.EffectiveFilePattern);
-        var files = Directory.EnumerateFiles(folder)
-            .Select(f => (Path: f, Date: pattern.TryReadDate(f)))
-            .Where(f => f.Date is not null)
-            .OrderBy(f => f.Date)
-            .ThenBy(f => Path.GetFileName(f.Path), StringComparer.Ordinal)
+        var named = Directory.EnumerateFiles(folder)
+            .Select(f => (Path: f, Name: pattern.Read(f)))
+            .Where(f => f.Name.Matches)
             .ToList();
-        var results = new List<LoadResult>();
-        foreach (var (file, date) in files)
+        var results = named
+            .Where(f => f.Name.Date is null)
+            .OrderBy(f => Path.GetFileName(f.Path), StringComparer.Ordinal)
+            .Select(f => Failed(source, Path.GetFileName(f.Path), null, $"{Shown(Path.GetFileName(f.Path))}: no extract date: {f.Name.Problem}; rename the file"))
+            .ToList();
+        var files = named
+            .Where(f => f.Name.Date is not null)
+            .OrderBy(f => f.Name.Date)
+            .ThenBy(f => Path.GetFileName(f.Path), StringComparer.Ordinal);
+        foreach (var (file, name) in files)
         {
             if (!File.Exists(source.MarkerPathFor(file)))
             {
-                results.Add(new LoadResult(source.Name, Path.GetFileName(file), LoadOutcome.Waiting, date, null, null, "no completeness marker yet", []));
+                results.Add(new LoadResult(source.Name, Path.GetFileName(file), LoadOutcome.Waiting, name.Date, null, null, "no completeness marker yet", []));
                 continue;
             }
 
             var fileProgress = progress is null ? null : new Progress<double>(f => progress.Report((Path.GetFileName(file), f)));
-            results.Add(await LoadFileAsync(source, file, new LoadFileOptions(date), fileProgress, cancellationToken));
+            results.Add(await LoadFileAsync(source, file, new LoadFileOptions(name.Date), fileProgress, cancellationToken));
         }
 
         return results;
@@ -140,7 +173,17 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
         using (reader)
         {
             // A query has no file to hash; the hash of its rows makes a rerun with the same result a no-op.
-            var rows = reader.Rows().ToList();
+            List<ExtractRow> rows;
+            try
+            {
+                rows = reader.Rows().ToList();
+            }
+            catch (DbException ex)
+            {
+                var failedHeader = new LoadHeader(source.Name, source.Dataset, name, to, "", time.GetUtcNow());
+                return await FailAsync(source, failedHeader, new Tally(reference), $"{name}: the query failed while reading its rows: {Shown(ex.Message, 200)}", [], cancellationToken);
+            }
+
             var sha = HashRows(rows);
             var header = new LoadHeader(source.Name, source.Dataset, name, to, sha, time.GetUtcNow());
             return await LoadRowsAsync(source, header, rows, null, cancellationToken);
@@ -164,9 +207,18 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
         return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
     }
 
+    /// <summary>Outside text (a file name, a provider's message) as a message may show it.</summary>
+    private static string Shown(string text, int maxLength = 255) => TextSafety.Printable(text, maxLength);
+
     private static LoadResult Failed(SourceOptions source, string fileName, DateOnly? date, string error) =>
         new(source.Name, fileName, LoadOutcome.Failed, date, null, null, error, []);
 
+    /// <summary>
+    /// Validates and writes a file's rows in one transaction. Whatever faults on the way (reading,
+    /// validating, writing, committing) fails the file: the transaction is rolled back, which
+    /// releases the store's write lock, and the ledger records the file FAILED with the cause.
+    /// Only a store that cannot even record the failure throws.
+    /// </summary>
     private async Task<LoadResult> LoadRowsAsync(SourceOptions source, LoadHeader header, IEnumerable<ExtractRow> rows, Action? reportProgress, CancellationToken cancellationToken)
     {
         var tally = new Tally(reference);
@@ -175,19 +227,22 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
         if (load is null)
         {
             var existing = await store.FindLoadedAsync(header, cancellationToken);
-            logger.LogInformation("{Source} {File}: same content already loaded (ingest {IngestId}); nothing to do", header.Source, header.FileName, existing?.IngestId);
+            logger.LogInformation("{Source} {File}: same content already loaded (ingest {IngestId}); nothing to do", header.Source, Shown(header.FileName), existing?.IngestId);
             return new LoadResult(source.Name, header.FileName, LoadOutcome.AlreadyLoaded, header.ExtractDate, existing?.IngestId, null, null, []);
         }
 
+        string? failure = null;
+        LoadCounts? counts = null;
         await using (load)
         {
             // Two stages on two cores: decoding, validating and counting on a worker thread, writing
             // to the store on this one, which only binds and steps. Rows keep their order; batches
-            // of rows cross a bounded channel, which keeps memory flat.
+            // of rows cross a bounded channel, which keeps memory flat. A fault in either stage ends
+            // both: the producer completes the channel with its fault, the writer cancels the producer.
             var channel = Channel.CreateBounded<Valid[]>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var producer = Task.Run(() => ProduceAsync(rows, parser, tally, channel.Writer, stop.Token), CancellationToken.None);
-            string? failure = null;
+            var line = 0;
             try
             {
                 while (await channel.Reader.WaitToReadAsync(cancellationToken))
@@ -196,6 +251,7 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
                     {
                         foreach (var row in batch)
                         {
+                            line = row.Line;
                             switch (row.Record)
                             {
                                 case Policy policy:
@@ -215,10 +271,31 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
                 }
 
                 await producer;
+                reportProgress?.Invoke();
+                if (tally.RowsRead > 0 && (double)tally.RowsRejected / tally.RowsRead > source.RejectThreshold)
+                {
+                    var first = string.Join("; ", tally.Issues.Where(i => i.Severity == IssueSeverity.Reject).Take(IssuesInMessage));
+                    failure = string.Create(
+                        System.Globalization.CultureInfo.InvariantCulture,
+                        $"{Shown(header.FileName)}: {tally.RowsRejected} of {tally.RowsRead} rows rejected ({(double)tally.RowsRejected / tally.RowsRead:P2}), above the threshold of {source.RejectThreshold:P2}; nothing loaded. First: {first}");
+                }
+                else
+                {
+                    counts = tally.Counts();
+                    await load.CommitAsync(counts, tally.Issues, time.GetUtcNow(), cancellationToken);
+                }
             }
             catch (ExtractFileException ex)
             {
                 failure = ex.Message;
+            }
+            catch (LoadFaultException ex)
+            {
+                failure = Fault(header, ex.Line, ex.Stage, ex.InnerException!);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                failure = Fault(header, counts is null ? line : null, counts is null ? "writing to the store" : "committing", ex);
             }
             finally
             {
@@ -228,44 +305,61 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
 
             if (failure is not null)
             {
-                // The producer has finished: the tally is complete up to the failure.
-                await load.DisposeAsync();
-                return await FailAsync(source, header, tally, failure, tally.Issues, cancellationToken);
+                // The producer has finished: the tally is complete up to the failure. Roll back
+                // now, before the failure is recorded on another connection.
+                await RollBackAsync(load, header);
             }
+        }
 
-            reportProgress?.Invoke();
-            if (tally.RowsRead > 0 && (double)tally.RowsRejected / tally.RowsRead > source.RejectThreshold)
-            {
-                await load.DisposeAsync();
-                var first = string.Join("; ", tally.Issues.Where(i => i.Severity == IssueSeverity.Reject).Take(IssuesInMessage));
-                var message = string.Create(
-                    System.Globalization.CultureInfo.InvariantCulture,
-                    $"{header.FileName}: {tally.RowsRejected} of {tally.RowsRead} rows rejected ({(double)tally.RowsRejected / tally.RowsRead:P2}), above the threshold of {source.RejectThreshold:P2}; nothing loaded. First: {first}");
-                return await FailAsync(source, header, tally, message, tally.Issues, cancellationToken);
-            }
+        if (failure is not null)
+        {
+            return await FailAsync(source, header, tally, failure, tally.Issues, cancellationToken);
+        }
 
-            var counts = tally.Counts();
-            await load.CommitAsync(counts, tally.Issues, time.GetUtcNow(), cancellationToken);
-            logger.LogInformation(
-                "{Source} {File} (extract {ExtractDate}): {Loaded} rows loaded, {Rejected} rejected, {Duplicates} duplicates, {Warnings} warnings",
-                header.Source, header.FileName, header.ExtractDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), counts.RowsLoaded, counts.RowsRejected, counts.RowsDuplicate, counts.Warnings);
-            return new LoadResult(source.Name, header.FileName, LoadOutcome.Loaded, header.ExtractDate, load.IngestId, counts, null, tally.Issues);
+        logger.LogInformation(
+            "{Source} {File} (extract {ExtractDate}): {Loaded} rows loaded, {Rejected} rejected, {Duplicates} duplicates, {Warnings} warnings",
+            header.Source, Shown(header.FileName), header.ExtractDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), counts!.RowsLoaded, counts.RowsRejected, counts.RowsDuplicate, counts.Warnings);
+        return new LoadResult(source.Name, header.FileName, LoadOutcome.Loaded, header.ExtractDate, load.IngestId, counts, null, tally.Issues);
+    }
+
+    /// <summary>The message of a load that faulted: the file, the line reached, the stage and the cause, escaped.</summary>
+    private string Fault(LoadHeader header, int? line, string stage, Exception cause)
+    {
+        logger.LogDebug(cause, "{Source} {File}: the load faulted while {Stage}", header.Source, Shown(header.FileName), stage);
+        var where = line is > 0 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Shown(header.FileName)}, line {line}") : Shown(header.FileName);
+        return $"{where}: the load failed while {stage}: {Shown(cause.Message, 200)} ({cause.GetType().Name}); nothing loaded";
+    }
+
+    private async Task RollBackAsync(IExtractLoad load, LoadHeader header)
+    {
+        try
+        {
+            await load.DisposeAsync();
+        }
+        catch (Exception ex) when (ex is DbException or IOException or InvalidOperationException)
+        {
+            // The transaction ends with its connection either way; recording the failure will tell
+            // whether the store is still usable.
+            logger.LogWarning("{Source} {File}: rolling back the failed load: {Error}", header.Source, Shown(header.FileName), Shown(ex.Message, 200));
         }
     }
 
     /// <summary>
-    /// Parses and counts rows, and passes the valid ones on in batches; a file-level failure
-    /// (undecodable bytes) completes the channel with it.
+    /// Parses and counts rows, and passes the valid ones on in batches. Whatever ends it completes
+    /// the channel: normally, with a file-level failure (undecodable bytes), or with a fault of any
+    /// kind (wrapped with the line it reached), so the writer never waits for rows that will not come.
     /// </summary>
     private static async Task ProduceAsync(IEnumerable<ExtractRow> rows, RowParser parser, Tally tally, ChannelWriter<Valid[]> writer, CancellationToken cancellationToken)
     {
         const int BatchSize = 1024;
+        var line = 0;
         try
         {
             var batch = new Valid[BatchSize];
             var count = 0;
             foreach (var row in rows)
             {
+                line = row.Line;
                 var parsed = ParsedRow.Parse(row, parser);
                 tally.Read(parsed);
                 if (parsed.Record is { } record)
@@ -291,6 +385,10 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
         {
             writer.Complete(ex);
         }
+        catch (Exception ex)
+        {
+            writer.Complete(new LoadFaultException(line, "reading and validating", ex));
+        }
     }
 
     private async Task<LoadResult> FailAsync(SourceOptions source, LoadHeader header, Tally tally, string error, IReadOnlyList<RowIssue> issues, CancellationToken cancellationToken)
@@ -299,26 +397,37 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
         // skipped are what reading found before the failure.
         var counts = tally.Counts() with { RowsLoaded = 0, RowsDuplicate = 0, Premium = 0m };
         var id = await store.RecordFailureAsync(header, counts, error, issues, cancellationToken);
-        logger.LogWarning("{Source} {File}: failed as a whole, nothing loaded: {Error}", header.Source, header.FileName, error);
+        logger.LogWarning("{Source} {File}: failed as a whole, nothing loaded: {Error}", header.Source, Shown(header.FileName), error);
         return new LoadResult(source.Name, header.FileName, LoadOutcome.Failed, header.ExtractDate, id, counts, error, issues);
+    }
+
+    /// <summary>A fault that is not a rejected row or a bad file: where the load was and what it was doing.</summary>
+    private sealed class LoadFaultException(int line, string stage, Exception inner) : Exception(inner.Message, inner)
+    {
+        public int Line { get; } = line;
+
+        public string Stage { get; } = stage;
     }
 
     /// <summary>A valid row on its way to the store.</summary>
     private readonly record struct Valid(int Line, object Record);
 
-    /// <summary>One row after validation: a record, or the reason it is rejected, or a totals line.</summary>
-    private readonly record struct ParsedRow(int Line, object? Record, RowIssue? Reject, bool IsTotals)
+    /// <summary>
+    /// One row after validation: a record, or the reason it is rejected, or a totals line.
+    /// <see cref="Lines"/> is how many physical lines it spans (<see cref="ExtractRow.Lines"/>).
+    /// </summary>
+    private readonly record struct ParsedRow(int Line, object? Record, RowIssue? Reject, bool IsTotals, int Lines)
     {
         public static ParsedRow Parse(ExtractRow row, RowParser parser)
         {
             if (row.IsTotals)
             {
-                return new ParsedRow(row.Line, null, null, true);
+                return new ParsedRow(row.Line, null, null, true, row.Lines);
             }
 
             if (row.Problem is { } problem)
             {
-                return new ParsedRow(row.Line, null, problem, false);
+                return Rejected(row, problem);
             }
 
             try
@@ -329,12 +438,26 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
                     ExtractDataset.Claims => parser.ParseClaim(row.Fields),
                     _ => parser.ParseFollowUp(row.Fields),
                 };
-                return new ParsedRow(row.Line, record, null, false);
+                return new ParsedRow(row.Line, record, null, false, row.Lines);
             }
             catch (RowRejectedException ex)
             {
-                return new ParsedRow(row.Line, null, new RowIssue(row.Line, ex.Column, ex.Message, ex.Value), false);
+                return Rejected(row, new RowIssue(row.Line, ex.Column, ex.Message, ex.Value));
             }
+        }
+
+        /// <summary>A rejected record over several lines says which: they are all lost with it.</summary>
+        private static ParsedRow Rejected(ExtractRow row, RowIssue issue)
+        {
+            if (row.Lines > 1)
+            {
+                issue = issue with
+                {
+                    Reason = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{issue.Reason} (one record over lines {row.Line}–{row.Line + row.Lines - 1}, each counted as a rejected row)"),
+                };
+            }
+
+            return new ParsedRow(row.Line, null, issue, false, row.Lines);
         }
     }
 
@@ -357,7 +480,9 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
 
         public void Read(ParsedRow row)
         {
-            RowsRead++;
+            // A rejected record counts every line it spans, on both sides of the threshold's ratio:
+            // lines swallowed by a stray quote are rows lost, not one.
+            RowsRead += row.Record is null && !row.IsTotals ? row.Lines : 1;
             switch (row.Record)
             {
                 case Policy policy:
@@ -381,7 +506,7 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
                     _skipped.Add(new RowIssue(row.Line, "*", "totals line (合计) skipped", null, IssueSeverity.Warning));
                     break;
                 default:
-                    Reject(row.Reject!);
+                    Reject(row.Reject!, row.Lines);
                     break;
             }
         }
@@ -395,9 +520,9 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
 
         private static long SqlFen(decimal yuan) => checked((long)(yuan * 100m));
 
-        private void Reject(RowIssue issue)
+        private void Reject(RowIssue issue, int lines)
         {
-            RowsRejected++;
+            RowsRejected += lines;
             if (_rejects.Count < SqlReportingStore.MaxStoredIssues)
             {
                 _rejects.Add(issue);
@@ -417,6 +542,6 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
 
         private IEnumerable<RowIssue> Warnings() => _unknown
             .OrderBy(u => u.Value.FirstLine)
-            .Select(u => new RowIssue(u.Value.FirstLine, u.Key.Column, $"unknown {u.Key.Column} (not in config/reference.json), in {u.Value.Count} row(s); loaded", u.Key.Code, IssueSeverity.Warning));
+            .Select(u => new RowIssue(u.Value.FirstLine, u.Key.Column, $"unknown {u.Key.Column} (not in config/reference.json), in {u.Value.Count} row(s); loaded", TextSafety.Printable(u.Key.Code), IssueSeverity.Warning));
     }
 }

@@ -8,4 +8,9 @@ namespace Reporting.Jobs.Extract;
 /// <param name="Fields">Canonical fields, indexed like <see cref="CanonicalColumns.For"/>.</param>
 /// <param name="Problem">A structural problem (wrong field count, bad quoting) that rejects the row.</param>
 /// <param name="IsTotals">A 合计 / 总计 totals line some insurer exports end with: skipped, not rejected.</param>
-public sealed record ExtractRow(int Line, string[] Fields, RowIssue? Problem = null, bool IsTotals = false);
+/// <param name="Lines">
+/// The physical lines the row spans: more than one only for a quoted field with line breaks. A
+/// rejected row counts as every line it spans (a stray quote that swallowed 896 rows into one
+/// record is 897 rejected rows, not one).
+/// </param>
+public sealed record ExtractRow(int Line, string[] Fields, RowIssue? Problem = null, bool IsTotals = false, int Lines = 1);

@@ -9,7 +9,16 @@ namespace Reporting.Jobs.Extract;
 /// </summary>
 public sealed class RowParser
 {
+    /// <summary>
+    /// The largest amount a row may carry, in yuan: ten million. A motor premium, a refund or an
+    /// assessed repair value of one vehicle stays far below it; a number above it is a column slip
+    /// (a policy number pasted into the premium), and rejecting it keeps every sum of stored fen
+    /// exact and far from overflow (docs/loading.md, "Amounts").
+    /// </summary>
+    public const decimal MaxAmount = 10_000_000.00m;
+
     private readonly IReadOnlyList<string> _columns;
+    private readonly bool[] _freeText;
     private readonly string[] _dateFormats;
     private readonly Dictionary<string, int> _index;
 
@@ -17,6 +26,7 @@ public sealed class RowParser
     {
         Dataset = dataset;
         _columns = CanonicalColumns.For(dataset);
+        _freeText = [.. _columns.Select(CanonicalColumns.FreeText.Contains)];
         _dateFormats = [.. dateFormats];
         _index = _columns.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
     }
@@ -26,6 +36,7 @@ public sealed class RowParser
     /// <summary>Parses a row or throws <see cref="RowRejectedException"/>.</summary>
     internal Policy ParsePolicy(string[] f)
     {
+        CheckCharacters(f);
         var policyNo = Key(f, "policy_no");
         var insurer = Key(f, "insurer_code");
         var coverage = Enum<Coverage>(f, "coverage");
@@ -63,6 +74,7 @@ public sealed class RowParser
 
     internal Claim ParseClaim(string[] f)
     {
+        CheckCharacters(f);
         var claimNo = Key(f, "claim_no");
         var insurer = Key(f, "insurer_code");
         var policyNo = Required(f, "policy_no");
@@ -79,6 +91,7 @@ public sealed class RowParser
 
     internal FollowUp ParseFollowUp(string[] f)
     {
+        CheckCharacters(f);
         var id = Key(f, "followup_id");
         var insurer = Required(f, "insurer_code");
         var policyNo = Required(f, "policy_no");
@@ -99,6 +112,18 @@ public sealed class RowParser
     }
 
     private string Field(string[] f, string column) => f[_index[column]];
+
+    /// <summary>The character rules of every field (<see cref="FieldText"/>), before any other rule.</summary>
+    private void CheckCharacters(string[] f)
+    {
+        for (var i = 0; i < f.Length; i++)
+        {
+            if (FieldText.Problem(f[i], _freeText[i]) is { } problem)
+            {
+                Reject(_columns[i], problem, f);
+            }
+        }
+    }
 
     private string Key(string[] f, string column)
     {
@@ -183,7 +208,7 @@ public sealed class RowParser
         return value.Length == 0 ? null : ParseAmount(f, column, value);
     }
 
-    /// <summary>Yuan with at most 2 decimals, not negative; "1,234.00" and "¥12" are rejected.</summary>
+    /// <summary>Yuan with at most 2 decimals, not negative, at most <see cref="MaxAmount"/>; "1,234.00" and "¥12" are rejected.</summary>
     private decimal ParseAmount(string[] f, string column, string value)
     {
         if (!decimal.TryParse(value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount))
@@ -199,6 +224,11 @@ public sealed class RowParser
         if (decimal.Round(amount, 2) != amount)
         {
             Reject(column, "amount has more than 2 decimals", f);
+        }
+
+        if (amount > MaxAmount)
+        {
+            Reject(column, "amount above the plausible maximum of 10000000.00 yuan for one vehicle", f);
         }
 
         return amount;
@@ -240,7 +270,7 @@ public sealed class RowParser
     }
 
     private void Reject(string column, string reason, string[] f) =>
-        throw new RowRejectedException(column, reason, CanonicalColumns.Personal.Contains(column) ? null : f[_index[column]]);
+        throw new RowRejectedException(column, reason, CanonicalColumns.Personal.Contains(column) ? null : TextSafety.Printable(f[_index[column]]));
 
     private static class EnumCodes<TEnum>
         where TEnum : struct, Enum
