@@ -219,7 +219,7 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
     /// releases the store's write lock, and the ledger records the file FAILED with the cause.
     /// Only a store that cannot even record the failure throws.
     /// </summary>
-    private async Task<LoadResult> LoadRowsAsync(SourceOptions source, LoadHeader header, IEnumerable<ExtractRow> rows, Action? reportProgress, CancellationToken cancellationToken)
+    internal async Task<LoadResult> LoadRowsAsync(SourceOptions source, LoadHeader header, IEnumerable<ExtractRow> rows, Action? reportProgress, CancellationToken cancellationToken)
     {
         var tally = new Tally(reference);
         var parser = new RowParser(source.Dataset, source.EffectiveDateFormats);

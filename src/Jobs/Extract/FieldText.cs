@@ -21,6 +21,11 @@ internal static class FieldText
     /// <summary>Trims white space and, at either end, format and invisible characters.</summary>
     public static string Trim(string value)
     {
+        if (value.Length == 0 || (value[0] is > ' ' and < '\u007F' && value[^1] is > ' ' and < '\u007F'))
+        {
+            return value; // the usual field: printable ASCII at both ends
+        }
+
         var span = value.AsSpan();
         var start = 0;
         var end = span.Length;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Reporting.Jobs.Delivery;
+using Reporting.Jobs.Domain;
 using Reporting.Jobs.Extract;
 using Reporting.Jobs.Hosting;
 using Reporting.Jobs.Reports;
@@ -73,17 +74,29 @@ public sealed class JobExecutor(
         var results = new List<LoadResult>();
         foreach (var source in sources.Sources.Values.Where(s => s.Enabled).OrderBy(s => s.Name, StringComparer.Ordinal))
         {
-            if (source.Kind == SourceKind.Database)
+            try
             {
-                results.Add(await loader.LoadQueryAsync(source, request.BusinessDate, request.BusinessDate, cancellationToken));
+                if (source.Kind == SourceKind.Database)
+                {
+                    results.Add(await loader.LoadQueryAsync(source, request.BusinessDate, request.BusinessDate, cancellationToken));
+                }
+                else
+                {
+                    // A drop folder nobody has written to yet is an empty drop, not a failure; the
+                    // freshness gate reports the missing extract.
+                    var folder = paths.Resolve(source.Folder);
+                    Directory.CreateDirectory(folder);
+                    results.AddRange(await loader.ScanAsync(source, folder, null, cancellationToken));
+                }
             }
-            else
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // A drop folder nobody has written to yet is an empty drop, not a failure; the
-                // freshness gate reports the missing extract.
-                var folder = paths.Resolve(source.Folder);
-                Directory.CreateDirectory(folder);
-                results.AddRange(await loader.ScanAsync(source, folder, null, cancellationToken));
+                // One source that cannot be read (a folder it may not list, a store that refused to
+                // record a failure) fails the run, never the sources after it.
+                logger.LogDebug(ex, "{Source}: the scan failed", source.Name);
+                var message = $"source {source.Name}: {TextSafety.Printable(ex.Message, 300)}";
+                logger.LogWarning("{Error}", message);
+                results.Add(new LoadResult(source.Name, source.Folder, LoadOutcome.Failed, null, null, null, message, []));
             }
         }
 

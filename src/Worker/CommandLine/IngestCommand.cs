@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using Reporting.Jobs.Domain;
 using Reporting.Jobs.Extract;
 using Reporting.Jobs.Hosting;
 using Reporting.Jobs.Store;
@@ -81,10 +82,14 @@ internal static class IngestCommand
                 LoadOutcome.Waiting => "waiting for its .done marker",
                 _ => "FAILED, nothing loaded: " + r.Error,
             };
-            Console.WriteLine($"{r.Source}\t{r.FileName}\t{what}");
+
+            // Messages are built from escaped values; escaping again here keeps a terminal safe
+            // from any text that reached a result another way (a file name from the folder).
+            var file = TextSafety.Printable(r.FileName, 255);
+            Console.WriteLine($"{r.Source}\t{file}\t{TextSafety.Printable(what, 4096)}");
             foreach (var issue in r.Issues.Take(IssuesShown))
             {
-                Console.WriteLine($"  {(issue.Severity == IssueSeverity.Reject ? "reject " : "warning")} {r.FileName}, {issue}");
+                Console.WriteLine($"  {(issue.Severity == IssueSeverity.Reject ? "reject " : "warning")} {file}, {TextSafety.Printable(issue.ToString(), 1024)}");
             }
 
             if (r.Issues.Count > IssuesShown)

@@ -14,7 +14,7 @@ namespace Reporting.IntegrationTests.Extract;
 /// line and column, and that what the store held before is untouched.
 /// </summary>
 [TestFixtureSource(typeof(TestStore), nameof(TestStore.Providers))]
-public sealed class BadInputTests(string provider)
+public sealed partial class BadInputTests(string provider)
 {
     private const string GoodFile = "policies_20261014.csv";
     private const string BadFile = "policies_20261015.csv";

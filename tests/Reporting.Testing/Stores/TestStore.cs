@@ -181,6 +181,30 @@ public sealed class TestStore : IAsyncDisposable
     }
 
     /// <summary>
+    /// Fails unless no transaction holds the lock a load of <paramref name="source"/> takes: on SQLite
+    /// the database's write lock (<c>BEGIN IMMEDIATE</c> with a one-second wait), on PostgreSQL the
+    /// source's advisory lock (taken and given back at once).
+    /// </summary>
+    public async Task AssertLoadLockFreeAsync(string source)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = connection.CreateCommand();
+        if (Provider == "sqlite")
+        {
+            command.CommandText = "PRAGMA busy_timeout = 1000; BEGIN IMMEDIATE; ROLLBACK;";
+            Assert.DoesNotThrowAsync(() => command.ExecuteNonQueryAsync(), "the write lock is free within a second");
+            return;
+        }
+
+        command.CommandText = "SELECT pg_try_advisory_lock(hashtext(@source)), pg_advisory_unlock_all()";
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "source";
+        parameter.Value = "ingest:" + source;
+        command.Parameters.Add(parameter);
+        Assert.That(await command.ExecuteScalarAsync(), Is.True, "no transaction holds the source's load lock");
+    }
+
+    /// <summary>
     /// Every stored row of every table, as text, in a stable order: equal snapshots mean the
     /// store is exactly as it was (used by the "nothing changed" tests).
     /// </summary>
