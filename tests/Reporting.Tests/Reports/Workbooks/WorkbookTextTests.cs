@@ -1,7 +1,10 @@
 using System.IO.Compression;
 using System.Xml;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using OfficeOpenXml;
 using Reporting.Jobs.Domain;
+using Reporting.Jobs.Hosting;
 using Reporting.Jobs.Reports;
 using Reporting.Jobs.Reports.CommissionWorkbook;
 using Reporting.Jobs.Reports.RenewalReview;
@@ -161,6 +164,55 @@ public sealed class WorkbookTextTests
         using var read = new ExcelPackage(new MemoryStream(workbook));
         var cells = read.Workbook.Worksheets["s"].Cells;
         Assert.That(new[] { cells[SheetTable.FirstRow, 1].Value, cells[SheetTable.FirstRow + 1, 1].Value }, Is.EqualTo(new[] { Code, Code }));
+    }
+
+    [Test]
+    public async Task Run_commission_of_a_hostile_book_succeeds_and_delivers_the_workbook_it_wrote_which_opens_again()
+    {
+        var output = Directory.CreateTempSubdirectory("reporting-hostile-run-").FullName;
+        try
+        {
+            var outcome = await Runner(output).RunAsync(ReportJobs.Commission, WorkbookBook.AsOf);
+
+            Assert.That(outcome.Problem, Is.Null);
+            var written = await File.ReadAllBytesAsync(outcome.Files.Single());
+            Assert.That(XmlProblems(written), Is.Empty);
+            Assert.That(Shown(Texts(written), CommissionWorkbookWriter.DetailSheet, 5), Does.Contain("P-\uFFFD103"));
+            Assert.That(outcome.Messages.Single().Attachments.Single().Content, Is.EqualTo(written), "the email carries the file that was checked");
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task Run_renewal_review_of_a_hostile_book_succeeds_and_writes_a_workbook_that_opens_again()
+    {
+        var output = Directory.CreateTempSubdirectory("reporting-hostile-run-").FullName;
+        try
+        {
+            var outcome = await Runner(output).RunAsync(ReportJobs.RenewalReview, WorkbookBook.AsOf);
+
+            Assert.That(outcome.Problem, Is.Null);
+            var written = await File.ReadAllBytesAsync(outcome.Files.Single());
+            Assert.That(XmlProblems(written), Is.Empty);
+            Assert.That(Texts(written).Select(t => t.Text), Does.Contain("B\uFFFD02"));
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
+
+    /// <summary>The report runner over the hostile book, writing workbooks into <paramref name="output"/>.</summary>
+    private static ReportRunner Runner(string output)
+    {
+        var context = HostileContext();
+        context.Delivery.OutputFolder = output;
+        return new ReportRunner(
+            context.Store, context.Sources, context.Reference, Options.Create(context.Metrics), context.Delivery,
+            new ReportingPaths(output, "."), new BusinessCalendar(TimeProvider.System, TimeZoneInfo.Utc), NullLogger<ReportRunner>.Instance);
     }
 
     /// <summary>The small book with the codes of <see cref="Renamed"/> and one ledger file name made hostile.</summary>
