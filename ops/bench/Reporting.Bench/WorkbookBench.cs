@@ -7,6 +7,7 @@ using Reporting.Jobs.Metrics;
 using Reporting.Jobs.Reference;
 using Reporting.Jobs.Reports;
 using Reporting.Jobs.Reports.CommissionWorkbook;
+using Reporting.Jobs.Reports.Workbooks;
 using Reporting.Jobs.Store;
 
 namespace Reporting.Bench;
@@ -20,7 +21,8 @@ namespace Reporting.Bench;
 /// <remarks>
 /// Prints <c>commission_writer lines=… clawbacks=… bytes=… ties=… rules_s=… seconds=… peak_mb=…</c>:
 /// <c>rules_s</c> is <c>Calculate</c>, <c>seconds</c> is <c>Build</c> (workbook, reconciliation,
-/// email), <c>peak_mb</c> the process's peak working set (generation and rules included). The book
+/// email), <c>check_s</c> the read-back check of the written file (<see cref="WorkbookCheck"/>, as a
+/// run makes it before delivering), <c>peak_mb</c> the process's peak working set (generation and rules included). The book
 /// is generated from a fixed seed, so every run writes the same workbook.
 /// </remarks>
 internal static class WorkbookBench
@@ -52,11 +54,21 @@ internal static class WorkbookBench
         var seconds = clock.Elapsed.TotalSeconds;
 
         Directory.CreateDirectory(work);
-        File.WriteAllBytes(Path.Combine(work, output.FileName), output.Workbook);
+        var path = Path.Combine(work, output.FileName);
+        File.WriteAllBytes(path, output.Workbook);
+        clock.Restart();
+        var problem = WorkbookCheck.ProblemOfFile(path);
+        var checkSeconds = clock.Elapsed.TotalSeconds;
+        if (problem is not null)
+        {
+            Console.Error.WriteLine(problem);
+            return 1;
+        }
+
         var sales = result.CommissionLines.Count(l => l.Kind == CommissionLineKind.Sale);
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"commission_writer lines={sales} clawbacks={result.CommissionLines.Count - sales} bytes={output.Workbook.Length} ties={output.Reconciliation.Ties} generate_s={generateSeconds:0.00} rules_s={rulesSeconds:0.00} seconds={seconds:0.00} peak_mb={Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:0}"));
+            $"commission_writer lines={sales} clawbacks={result.CommissionLines.Count - sales} bytes={output.Workbook.Length} ties={output.Reconciliation.Ties} generate_s={generateSeconds:0.00} rules_s={rulesSeconds:0.00} seconds={seconds:0.00} check_s={checkSeconds:0.00} peak_mb={Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:0}"));
         return 0;
     }
 

@@ -8,6 +8,13 @@ namespace Reporting.Jobs.Demo;
 /// Writes CSV rows field by field: RFC 4180, a field is quoted only when it holds the delimiter,
 /// a quote or a line break. Formats with the invariant culture and allocates nothing per field.
 /// </summary>
+/// <remarks>
+/// No formula neutralising here (<see cref="Domain.CsvCell"/>): these are the demo's insurer-style
+/// <i>input</i> extracts, which the loader reads back and must see exactly as an insurer would send
+/// them; a <c>'</c> in front would change the data. Their values come from the generator's own
+/// lists, never from outside. The CSVs written for people to open go through
+/// <see cref="Domain.CsvCell"/>.
+/// </remarks>
 internal sealed class CsvRowWriter : IDisposable
 {
     private static readonly SearchValues<char> NeedsQuoting = SearchValues.Create(",\"\r\n");

@@ -98,6 +98,50 @@ public static class TextSafety
         return null;
     }
 
+    /// <summary>The character that stands in a workbook for one XML 1.0 cannot hold: U+FFFD REPLACEMENT CHARACTER.</summary>
+    public const char XmlReplacement = '\uFFFD';
+
+    /// <summary>
+    /// The text as a workbook (or any XML document) may hold it: every character XML 1.0 cannot hold
+    /// — C0 controls other than tab, line feed and carriage return (U+0000–U+0008, U+000B, U+000C,
+    /// U+000E–U+001F), U+FFFE, U+FFFF, and each lone surrogate — is replaced by
+    /// <see cref="XmlReplacement"/> (U+FFFD), one for one, so the value stays visibly damaged where
+    /// it was damaged instead of being silently shortened or re-encoded. Everything else is kept as
+    /// it is: tab, line feed, carriage return, DEL and C1 controls (XML 1.0 allows them), format
+    /// characters, the other non-characters, and well-formed surrogate pairs. Returns the same
+    /// instance when nothing needs replacing (the common case costs one scan and no allocation).
+    /// </summary>
+    /// <remarks>
+    /// Every workbook writes its text through this (see <c>SheetTable</c>, <c>StreamedRows</c>,
+    /// <c>DeterministicWorkbook.Save</c>): sheet names, titles, headers, cells and comments.
+    /// </remarks>
+    public static string XmlText(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (FirstInvalidXmlIndex(value) is not { } first)
+        {
+            return value;
+        }
+
+        return string.Create(value.Length, (value, first), static (chars, state) =>
+        {
+            var (text, start) = state;
+            text.AsSpan().CopyTo(chars);
+            for (var i = start; i < chars.Length; i++)
+            {
+                var c = chars[i];
+                if (char.IsHighSurrogate(c) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1]))
+                {
+                    i++;
+                }
+                else if (!System.Xml.XmlConvert.IsXmlChar(c))
+                {
+                    chars[i] = XmlReplacement;
+                }
+            }
+        });
+    }
+
     /// <summary>
     /// True for a character that must not pass unescaped into a message: Unicode controls (Cc),
     /// format characters (Cf), line and paragraph separators, the invisible fillers and joiners

@@ -525,10 +525,29 @@ public sealed class MetricsExplanation
     }
 
     /// <summary>
+    /// The columns, in every table, whose cells are numbers this explanation formatted itself
+    /// (money, rates, counts, days, configured constants): written into CSV as they are. Every other
+    /// column — codes, policy and claim numbers, dates, months, verdicts, and the columns named by
+    /// expiry windows — is text, and <see cref="ToCsv"/> neutralises its cells (<see cref="CsvCell"/>).
+    /// A column is one or the other by its name, the same in every table; a column missing here is
+    /// text, so a number column left out shows with a <c>'</c>, never a formula that runs.
+    /// </summary>
+    public static IReadOnlySet<string> NumberColumns { get; } = System.Collections.Frozen.FrozenSet.ToFrozenSet(
+    [
+        "due", "duePremium", "renewed", "renewedPremium", "renewedSameBranch", "renewedSameInsurer", "pending", "lapsed", "rate",
+        "premium", "renewalPremium", "lead", "atRisk", "converted", "contacted", "cumulative",
+        "assessed", "amount", "referredRepairValue", "writtenPremium", "ratio", "target", "variance", "returnRate",
+        "lossRatioClaims", "lossRatioWrittenPremium", "lossRatio", "commercialRate", "ctplRate", "minWrittenPremium", "maxLossRatio",
+        "policies", "commission", "refund", "clawback", "net", "incentive", "promotionCost", "rank", "bonus", "count",
+    ], StringComparer.Ordinal);
+
+    /// <summary>
     /// CSV as the metrics export writes it (RFC 4180, comma, LF): an <c>explain</c> section with the
     /// metric, month, date and filter, then one section per table, each a header line
     /// (<c>section</c> then the column names) and rows starting with the section name; sections are
-    /// separated by one empty line; a null figure is an empty field.
+    /// separated by one empty line; a null figure is an empty field. Cells of
+    /// <see cref="NumberColumns"/> are written as they are; every other cell is text and is
+    /// neutralised when it begins like a formula (<see cref="CsvCell.Text"/>).
     /// </summary>
     public string ToCsv()
     {
@@ -543,17 +562,17 @@ public sealed class MetricsExplanation
         return csv.ToString();
     }
 
-    private static void Section(StringBuilder csv, string name, IEnumerable<string> columns, IEnumerable<IReadOnlyList<string?>> rows)
+    private static void Section(StringBuilder csv, string name, IReadOnlyList<string> columns, IEnumerable<IReadOnlyList<string?>> rows)
     {
-        csv.Append("section,").Append(string.Join(",", columns.Select(Csv))).Append('\n');
+        var numbers = columns.Select(NumberColumns.Contains).ToArray();
+        csv.Append("section,").Append(string.Join(",", columns.Select(CsvCell.Text))).Append('\n');
         foreach (var row in rows)
         {
-            csv.Append(Csv(name)).Append(',').Append(string.Join(",", row.Select(c => Csv(c ?? "")))).Append('\n');
+            csv.Append(CsvCell.Text(name)).Append(',')
+                .Append(string.Join(",", row.Select((c, i) => numbers[i] ? CsvCell.Number(c) : CsvCell.Text(c))))
+                .Append('\n');
         }
     }
-
-    private static string Csv(string value) =>
-        value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     private static string?[] Row(params string?[] cells) => cells;
 

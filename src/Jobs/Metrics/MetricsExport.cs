@@ -1,8 +1,8 @@
 // SPEC §4.1 Metrics export format: the report as JSON (camelCase, "*" rows, money 2 dp, rates 4 dp, null) or as CSV sections.
 using System.Globalization;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Reporting.Jobs.Domain;
 
 namespace Reporting.Jobs.Metrics;
 
@@ -16,7 +16,11 @@ namespace Reporting.Jobs.Metrics;
 /// <para>CSV (RFC 4180, comma, LF): a <c>report</c> section with <c>asOf</c> and <c>month</c>, then
 /// one section per list in JSON order, each a header line (<c>section</c> then the JSON field
 /// names) and its rows, whose first field is the section name; sections are separated by an
-/// empty line; null is an empty field; numbers are formatted as in JSON.</para>
+/// empty line; null is an empty field; numbers are formatted as in JSON. Fields go through
+/// <see cref="CsvCell"/>: the code fields (branch, insurer, advisor, coverage, tier, window,
+/// reason, and the dates of the <c>report</c> section) are text, neutralised when they begin like a
+/// formula (<c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, tab, carriage return: a <c>'</c> in front);
+/// the money, rate, count and configured fields are numbers and are written as they are.</para>
 /// </remarks>
 public static class MetricsExport
 {
@@ -132,10 +136,10 @@ public static class MetricsExport
 
     private static void CsvSection(TextWriter writer, string name, string[] fields, IEnumerable<Value[]> rows, bool last = false)
     {
-        writer.Write("section," + string.Join(",", fields) + "\n");
+        writer.Write("section," + string.Join(",", fields.Select(CsvCell.Text)) + "\n");
         foreach (var values in rows)
         {
-            writer.Write(Csv(name) + "," + string.Join(",", values.Select(v => v.Csv)) + "\n");
+            writer.Write(CsvCell.Text(name) + "," + string.Join(",", values.Select(v => v.Csv)) + "\n");
         }
 
         if (!last)
@@ -150,30 +154,14 @@ public static class MetricsExport
     private static string Text(string value) =>
         "\"" + JsonEncodedText.Encode(value, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString() + "\"";
 
-    private static string Csv(string value)
-    {
-        if (value.AsSpan().IndexOfAny(",\"\r\n") < 0)
-        {
-            return value;
-        }
-
-        var quoted = new StringBuilder("\"");
-        quoted.Append(value.Replace("\"", "\"\"", StringComparison.Ordinal));
-        return quoted.Append('"').ToString();
-    }
-
-    /// <summary>One field, formatted once for JSON and once for CSV.</summary>
+    /// <summary>One field, formatted once for JSON and once for CSV: text (neutralised in CSV) or a number (as it is).</summary>
     private readonly record struct Value(string Json, string Csv)
     {
         private const string Null = "null";
 
-        public static Value Of(string? text) => text is null ? new(Null, "") : new(Text(text), MetricsExport.Csv(text));
+        public static Value Of(string? text) => text is null ? new(Null, "") : new(Text(text), CsvCell.Text(text));
 
-        public static Value Of(int number)
-        {
-            var text = number.ToString(CultureInfo.InvariantCulture);
-            return new(text, text);
-        }
+        public static Value Of(int number) => Number(number.ToString(CultureInfo.InvariantCulture));
 
         public static Value Money(decimal amount) => Number(Rounding.Money(amount).ToString("0.00", CultureInfo.InvariantCulture));
 
@@ -183,6 +171,6 @@ public static class MetricsExport
         /// <summary>A configured constant, with the digits it was configured with.</summary>
         public static Value Configured(decimal constant) => Number(constant.ToString(CultureInfo.InvariantCulture));
 
-        private static Value Number(string text) => new(text, text);
+        private static Value Number(string text) => new(text, CsvCell.Number(text));
     }
 }

@@ -10,6 +10,7 @@ using Reporting.Jobs.Reference;
 using Reporting.Jobs.Reports.CommissionWorkbook;
 using Reporting.Jobs.Reports.MorningEmail;
 using Reporting.Jobs.Reports.RenewalReview;
+using Reporting.Jobs.Reports.Workbooks;
 using Reporting.Jobs.Store;
 
 namespace Reporting.Jobs.Reports;
@@ -47,7 +48,9 @@ public sealed record ReportOutcome(
 /// to the output folder (the finance share), and returns the messages to deliver (the
 /// <see cref="Scheduling.IJobExecutor"/> sends them through the delivery log). A commission
 /// workbook whose reconciliation does not tie is written but its email is not returned; an alert
-/// to ops is, instead.
+/// to ops is, instead. A workbook that cannot be opened again (<see cref="WorkbookCheck"/>, read
+/// back from the file just written) fails the run: it is not left in the output folder, none of
+/// the run's emails is returned, ops are alerted with the file and the cause.
 /// </summary>
 public sealed class ReportRunner(
     IReportingStore store,
@@ -82,7 +85,12 @@ public sealed class ReportRunner(
     {
         var month = BusinessMonth.Of(businessDate);
         var output = await CommissionReport.BuildAsync(Context(options), businessDate, month, cancellationToken);
-        var file = await WriteAsync(output.FileName, output.Workbook, options, cancellationToken);
+        var (file, unreadable) = await WriteAsync(output.FileName, output.Workbook, options, cancellationToken);
+        if (unreadable is not null)
+        {
+            return Unreadable(ReportJobs.Commission, businessDate, $"commission/{month}", $"【告警】手续费月报 {month} 工作簿无法打开，未发送", unreadable, options);
+        }
+
         if (!output.Reconciliation.Ties)
         {
             var problem = $"commission workbook {output.FileName} does not reconcile: " + string.Join("; ", output.Reconciliation.Mismatches);
@@ -98,7 +106,12 @@ public sealed class ReportRunner(
     public async Task<ReportOutcome> RunRenewalReviewAsync(DateOnly businessDate, RunOptions options, CancellationToken cancellationToken)
     {
         var output = await RenewalReviewReport.BuildAsync(Context(options), businessDate, cancellationToken);
-        var file = await WriteAsync(output.FileName, output.Workbook, options, cancellationToken);
+        var (file, unreadable) = await WriteAsync(output.FileName, output.Workbook, options, cancellationToken);
+        if (unreadable is not null)
+        {
+            return Unreadable(ReportJobs.RenewalReview, businessDate, $"review/{output.Cohort}", $"【告警】续保月度复盘 {output.Cohort} 工作簿无法打开，未发送", unreadable, options);
+        }
+
         return Outcome(ReportJobs.RenewalReview, businessDate, file, Select(output.Emails, options), options);
     }
 
@@ -121,16 +134,55 @@ public sealed class ReportRunner(
 
     private ReportContext Context(RunOptions options) => new(store, sources, reference, metrics.Value, delivery, options.Banner);
 
-    private async Task<IReadOnlyList<string>> WriteAsync(string fileName, byte[] workbook, RunOptions options, CancellationToken cancellationToken)
+    /// <summary>The workbook in the output folder, checked (<see cref="WriteCheckedAsync"/>): the files written, or the problem.</summary>
+    private async Task<(IReadOnlyList<string> Files, string? Problem)> WriteAsync(string fileName, byte[] workbook, RunOptions options, CancellationToken cancellationToken)
     {
         var path = Path.Combine(paths.Resolve(delivery.OutputFolder), fileName);
-        if (!options.DryRun)
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var problem = await WriteCheckedAsync(path, workbook, options.DryRun, cancellationToken);
+        logger.LogDebug("{File}: read back and checked in {Elapsed} ms", fileName, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return problem is null ? ([path], null) : ([], problem);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="workbook"/> to <paramref name="path"/> only if it can be opened again:
+    /// to a temporary file beside it first, read back from there and checked with
+    /// <see cref="WorkbookCheck"/>, then moved into place (replacing an earlier run's file). A dry
+    /// run checks the bytes and writes nothing. Returns null, or the problem naming the file; the
+    /// temporary file is deleted and an earlier file at <paramref name="path"/> is left as it was.
+    /// </summary>
+    internal static async Task<string?> WriteCheckedAsync(string path, byte[] workbook, bool dryRun, CancellationToken cancellationToken)
+    {
+        if (dryRun)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await File.WriteAllBytesAsync(path, workbook, cancellationToken);
+            return WorkbookCheck.ProblemOf(Path.GetFileName(path), workbook);
         }
 
-        return [path];
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var written = path + ".writing";
+        try
+        {
+            await File.WriteAllBytesAsync(written, workbook, cancellationToken);
+            if (WorkbookCheck.ProblemOfFile(written) is { } problem)
+            {
+                return problem.Replace(Path.GetFileName(written), Path.GetFileName(path), StringComparison.Ordinal);
+            }
+
+            File.Move(written, path, overwrite: true);
+            return null;
+        }
+        finally
+        {
+            File.Delete(written);
+        }
+    }
+
+    /// <summary>A run whose workbook cannot be opened again: failed, nothing to deliver but the alert to ops.</summary>
+    private ReportOutcome Unreadable(string job, DateOnly businessDate, string key, string subject, string problem, RunOptions options)
+    {
+        var text = problem + "; it was not put in the output folder and nothing was sent";
+        logger.LogError("{Problem}; ops alerted", text);
+        return Outcome(job, businessDate, [], [], options, [Alert("unreadable/" + key, subject, text)], text);
     }
 
     private ReportOutcome Outcome(

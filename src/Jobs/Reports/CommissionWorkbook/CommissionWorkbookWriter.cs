@@ -432,7 +432,7 @@ internal sealed class CommissionWorkbookWriter
 
         foreach (var mismatch in _reconciliation.Mismatches)
         {
-            sheet.Sheet.Cells[row++, 3].Value = mismatch;
+            sheet.Sheet.Cells[row++, 3].Value = TextSafety.XmlText(mismatch);
         }
 
         sheet.Finish(block.Last);

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Runtime.CompilerServices;
 using System.Text;
 using OfficeOpenXml;
+using Reporting.Jobs.Domain;
 
 namespace Reporting.Jobs.Reports.Workbooks;
 
@@ -20,6 +21,11 @@ namespace Reporting.Jobs.Reports.Workbooks;
 /// <para>Formulas are saved without cached values and the workbook asks for a full calculation on
 /// load (<c>fullCalcOnLoad</c>, EPPlus's default), so Excel and LibreOffice compute every total
 /// from the detail when the file is opened.</para>
+/// <para>Text: <see cref="Save"/> passes every text EPPlus holds — cell values, rich text runs,
+/// comments, sheet names — through <see cref="TextSafety.XmlText"/> once more before saving, as
+/// the net under <see cref="SheetTable"/> (which already does) for anything a writer put into a
+/// sheet directly; the streamed rows do the same as they are written. Whether the saved package
+/// can be opened again is <see cref="WorkbookCheck"/>'s to say.</para>
 /// </remarks>
 public static class DeterministicWorkbook
 {
@@ -44,8 +50,8 @@ public static class DeterministicWorkbook
         properties.Author = Author;
         properties.LastModifiedBy = Author;
         properties.Company = "";
-        properties.Title = title;
-        properties.Subject = subject;
+        properties.Title = TextSafety.XmlText(title);
+        properties.Subject = TextSafety.XmlText(subject);
         return package;
     }
 
@@ -53,7 +59,44 @@ public static class DeterministicWorkbook
     public static byte[] Save(ExcelPackage package)
     {
         ArgumentNullException.ThrowIfNull(package);
+        MakeTextXmlSafe(package);
         return Normalize(package.GetAsByteArray(), Streamed.TryGetValue(package, out var tables) ? tables : []);
+    }
+
+    /// <summary>Every text EPPlus holds through <see cref="TextSafety.XmlText"/>: sheet names, cell values and rich text runs, comments.</summary>
+    private static void MakeTextXmlSafe(ExcelPackage package)
+    {
+        foreach (var sheet in package.Workbook.Worksheets)
+        {
+            if (TextSafety.FirstInvalidXmlIndex(sheet.Name) is not null)
+            {
+                sheet.Name = TextSafety.XmlText(sheet.Name);
+            }
+
+            if (sheet.Dimension is { } dimension)
+            {
+                foreach (var cell in sheet.Cells[dimension.Address])
+                {
+                    if (cell.IsRichText)
+                    {
+                        foreach (var run in cell.RichText)
+                        {
+                            run.Text = TextSafety.XmlText(run.Text);
+                        }
+                    }
+                    else if (cell.Value is string text && TextSafety.FirstInvalidXmlIndex(text) is not null)
+                    {
+                        cell.Value = TextSafety.XmlText(text);
+                    }
+                }
+            }
+
+            foreach (ExcelComment comment in sheet.Comments)
+            {
+                comment.Text = TextSafety.XmlText(comment.Text);
+                comment.Author = TextSafety.XmlText(comment.Author);
+            }
+        }
     }
 
     /// <summary>The zip entry of each streamed table's sheet (e.g. <c>xl/worksheets/sheet4.xml</c>), from the workbook part and its relationships.</summary>

@@ -2,6 +2,7 @@ using System.Drawing;
 using System.Globalization;
 using OfficeOpenXml;
 using OfficeOpenXml.Style;
+using Reporting.Jobs.Domain;
 
 namespace Reporting.Jobs.Reports.Workbooks;
 
@@ -20,6 +21,10 @@ public sealed record WorkbookColumn(string Chinese, string English, string? Form
 /// header repeated).
 /// </summary>
 /// <remarks>
+/// <para>Text: every string this writes — the sheet name, the title, headers, cells, streamed rows —
+/// passes through <see cref="Text"/> (<see cref="TextSafety.XmlText"/>): a character XML 1.0 cannot
+/// hold shows as U+FFFD, so the saved sheet is always well-formed XML.</para>
+/// <para>
 /// Two ways to write a value, with the same result in the saved sheet: <see cref="Value"/> styles
 /// its cell at once (for short tables, totals, checks); <see cref="Set"/> is for long tables (a
 /// month's 200 000 policy lines): it writes the value straight into the sheet's cell store, and
@@ -28,7 +33,7 @@ public sealed record WorkbookColumn(string Chinese, string English, string? Form
 /// Its widths are exact too: the widest text of a number column is that of its largest or its
 /// most negative value (the width of <c>#,##0.00</c>, <c>0.00%</c>, <c>#,##0</c> or <c>0</c> never
 /// shrinks as |value| grows), so <see cref="Set"/> keeps the two extremes per column and format and
-/// formats only them, in <see cref="Finish"/>.
+/// formats only them, in <see cref="Finish"/>.</para>
 /// </remarks>
 public sealed class SheetTable
 {
@@ -47,12 +52,12 @@ public sealed class SheetTable
         ArgumentNullException.ThrowIfNull(package);
         ArgumentNullException.ThrowIfNull(columns);
         _package = package;
-        Sheet = package.Workbook.Worksheets.Add(name);
+        Sheet = package.Workbook.Worksheets.Add(TextSafety.XmlText(name));
         Columns = columns;
         _widest = new double[columns.Count + 1];
         _runs = new FormatRun?[columns.Count + 1];
         var titleCell = Sheet.Cells[TitleRow, 1];
-        titleCell.Value = title;
+        titleCell.Value = TextSafety.XmlText(title);
         titleCell.Style.Font.Bold = true;
         titleCell.Style.Font.Size = 12;
         for (var c = 1; c <= columns.Count; c++)
@@ -72,6 +77,7 @@ public sealed class SheetTable
     /// <summary>Writes a header cell (bold, shaded, wrapped) outside the main header row, e.g. for a second block.</summary>
     public void WriteHeader(int row, int column, string text)
     {
+        text = TextSafety.XmlText(text);
         var cell = Sheet.Cells[row, column];
         cell.Value = text;
         cell.Style.Font.Bold = true;
@@ -90,6 +96,7 @@ public sealed class SheetTable
     /// </summary>
     public void Value(int row, int column, object? value, string? format = null)
     {
+        value = Text(value);
         var cell = Sheet.Cells[row, column];
         format ??= Columns.Count >= column ? Columns[column - 1].Format : null;
         switch (value)
@@ -127,6 +134,7 @@ public sealed class SheetTable
             return;
         }
 
+        value = Text(value);
         var style = Measure(column, value, format);
         Sheet.SetValue(row, column, value is DateOnly date ? date.ToDateTime(TimeOnly.MinValue) : value);
         if (style is not null)
@@ -178,6 +186,10 @@ public sealed class SheetTable
 
         DeterministicWorkbook.Register(_package, rows);
     }
+
+    /// <summary>A value as a cell holds it: text through <see cref="TextSafety.XmlText"/>, anything else as it is.</summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(value))]
+    internal static object? Text(object? value) => value is string text ? TextSafety.XmlText(text) : value;
 
     /// <summary>The number format a value's cell takes (null: none), as <see cref="Set"/> applies it.</summary>
     internal string? StyleOf(int column, object value, string? format)

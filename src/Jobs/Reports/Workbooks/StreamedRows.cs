@@ -104,7 +104,7 @@ internal sealed class RowBuffer : IRowCells
     {
         if (value is not null)
         {
-            Cells.Add((column, value, format));
+            Cells.Add((column, SheetTable.Text(value), format));
         }
     }
 
@@ -134,6 +134,7 @@ internal sealed class XmlRowCells(SheetTable table, TextWriter output, Dictionar
             return;
         }
 
+        value = SheetTable.Text(value);
         var style = styles[(column, table.StyleOf(column, value, format) ?? "")];
         output.Write("<c r=\"");
         output.Write(SheetTable.Local(_row, column));
@@ -162,19 +163,23 @@ internal sealed class XmlRowCells(SheetTable table, TextWriter output, Dictionar
         }
     }
 
-    /// <summary>XML text: &amp;, &lt;, &gt; escaped; a control character other than tab, newline and return (not allowed in XML) as Excel's <c>_xHHHH_</c>.</summary>
+    /// <summary>
+    /// XML text: &amp;, &lt;, &gt; escaped; and the underscore of text that reads as Excel's escape
+    /// <c>_xHHHH_</c> written as <c>_x005F_</c>, as EPPlus writes it, so that <c>_x0041_</c> in a
+    /// policy number stays <c>_x0041_</c> instead of showing as <c>A</c>. The text has been through
+    /// <see cref="Domain.TextSafety.XmlText"/>: it holds no character XML cannot hold.
+    /// </summary>
     private void Escape(string text)
     {
         var plain = 0;
         for (var i = 0; i < text.Length; i++)
         {
-            var c = text[i];
-            string? escaped = c switch
+            var escaped = text[i] switch
             {
                 '&' => "&amp;",
                 '<' => "&lt;",
                 '>' => "&gt;",
-                < ' ' and not ('\t' or '\n' or '\r') => string.Create(CultureInfo.InvariantCulture, $"_x{(int)c:X4}_"),
+                '_' when IsExcelEscape(text, i) => "_x005F_",
                 _ => null,
             };
             if (escaped is not null)
@@ -187,4 +192,9 @@ internal sealed class XmlRowCells(SheetTable table, TextWriter output, Dictionar
 
         output.Write(text.AsSpan(plain));
     }
+
+    /// <summary>True when <c>_xHHHH_</c> (hexadecimal digits of either case) starts at <paramref name="at"/>.</summary>
+    private static bool IsExcelEscape(string text, int at) =>
+        at + 6 < text.Length && text[at + 1] == 'x' && text[at + 6] == '_'
+        && char.IsAsciiHexDigit(text[at + 2]) && char.IsAsciiHexDigit(text[at + 3]) && char.IsAsciiHexDigit(text[at + 4]) && char.IsAsciiHexDigit(text[at + 5]);
 }
