@@ -56,6 +56,11 @@ internal static class FieldText
         for (var i = 0; i < value.Length; i++)
         {
             var c = value[i];
+            if (c is >= ' ' and < '\u007F' or >= '\u3400' and <= '\u9FFF')
+            {
+                continue; // printable ASCII and CJK ideographs: most of every extract
+            }
+
             int scalar = c;
             if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
             {
