@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using Reporting.Jobs.Domain;
 using Reporting.Jobs.Extract;
 using Reporting.Jobs.Hosting;
 using Reporting.Jobs.Store;
@@ -30,7 +31,13 @@ internal static class IngestCommand
         {
             using var host = ReportingHost.Build();
             var sources = host.Services.GetRequiredService<SourcesOptions>();
-            var sourceOptions = sources.Get(parse.GetRequiredValue(source));
+            var sourceName = parse.GetRequiredValue(source);
+            if (!sources.Sources.TryGetValue(sourceName, out var sourceOptions))
+            {
+                throw new UsageException(
+                    $"There is no source named '{TextSafety.Printable(sourceName)}' in config/sources.json; the sources are {string.Join(", ", sources.Sources.Keys.Order(StringComparer.Ordinal))}.");
+            }
+
             var store = host.Services.GetRequiredService<IReportingStore>();
             await store.MigrateAsync(cancellationToken);
             var loader = host.Services.GetRequiredService<ExtractLoader>();
@@ -79,9 +86,9 @@ internal static class IngestCommand
                     $"loaded {r.Counts!.RowsLoaded:N0} rows ({r.Counts.RowsRejected:N0} rejected, {r.Counts.RowsDuplicate:N0} duplicate lines, {r.Counts.Warnings:N0} warnings), ingest #{r.IngestId}"),
                 LoadOutcome.AlreadyLoaded => $"already loaded (ingest #{r.IngestId}), nothing changed",
                 LoadOutcome.Waiting => "waiting for its .done marker",
-                _ => "FAILED, nothing loaded: " + r.Error,
+                _ => "FAILED, nothing loaded: " + TextSafety.Printable(r.Error, RunCommand.ErrorShown),
             };
-            Console.WriteLine($"{r.Source}\t{r.FileName}\t{what}");
+            Console.WriteLine($"{r.Source}\t{TextSafety.Printable(r.FileName, 256)}\t{what}");
             foreach (var issue in r.Issues.Take(IssuesShown))
             {
                 Console.WriteLine($"  {(issue.Severity == IssueSeverity.Reject ? "reject " : "warning")} {r.FileName}, {issue}");
