@@ -77,7 +77,7 @@ internal static class CommandLineParsing
             return date;
         }
 
-        result.AddError($"'{TextSafety.Printable(token)}' is not a date in the form YYYY-MM-DD");
+        result.AddError($"{result.Argument.Name} '{TextSafety.Printable(token)}' is not a date in the form YYYY-MM-DD");
         return null;
     }
 }
