@@ -1,6 +1,4 @@
-using System.CommandLine;
 using Reporting.Worker.CommandLine;
 
-// The Generic Host of `serve` stops gracefully on SIGTERM and Ctrl+C by itself (finishing a running
-// job within its shutdown timeout); System.CommandLine must not kill the process first.
-return await ReportingCommandLine.Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+// Every command ends in its own sentences and an exit code of ExitCodes, never a stack trace.
+return await CommandRunner.RunAsync(ReportingCommandLine.Create(), args);

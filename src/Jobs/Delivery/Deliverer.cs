@@ -17,16 +17,29 @@ public sealed record DeliverySummary(int Sent, int AlreadySent, int Failed, IRea
 /// </summary>
 public sealed class Deliverer(IMailTransport transport, IRunStore runs, SchedulingOptions options, TimeProvider time, ILogger<Deliverer> logger)
 {
-    private readonly ResiliencePipeline _retry = new ResiliencePipelineBuilder { TimeProvider = time }
-        .AddRetry(new RetryStrategyOptions
+    private readonly ResiliencePipeline _retry = Retry(options, time);
+
+    /// <summary>
+    /// Exponential backoff over <c>Scheduling:Retry:Attempts</c> tries in all; one attempt means no
+    /// retry (Polly refuses a retry strategy of zero retries).
+    /// </summary>
+    private static ResiliencePipeline Retry(SchedulingOptions options, TimeProvider time)
+    {
+        var builder = new ResiliencePipelineBuilder { TimeProvider = time };
+        if (options.Retry.Attempts > 1)
         {
-            MaxRetryAttempts = Math.Max(0, options.Retry.Attempts - 1),
-            Delay = options.Retry.FirstDelay,
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = false,
-            ShouldHandle = new PredicateBuilder().Handle<SmtpException>().Handle<IOException>().Handle<SocketException>(),
-        })
-        .Build();
+            builder.AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = options.Retry.Attempts - 1,
+                Delay = options.Retry.FirstDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = false,
+                ShouldHandle = new PredicateBuilder().Handle<SmtpException>().Handle<IOException>().Handle<SocketException>(),
+            });
+        }
+
+        return builder.Build();
+    }
 
     public async Task<DeliverySummary> DeliverAsync(
         string job, DateOnly businessDate, long? runId, IEnumerable<OutgoingMessage> messages, bool resend, CancellationToken cancellationToken = default)

@@ -1,7 +1,11 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Mail;
 using System.Net.Mime;
+using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Text;
+using Reporting.Jobs.Domain;
 
 namespace Reporting.Jobs.Delivery;
 
@@ -73,8 +77,61 @@ public sealed class SmtpMailTransport(DeliveryOptions options) : IMailTransport
             client.Credentials = new NetworkCredential(options.Smtp.UserName, options.Smtp.Password);
         }
 
-        await client.SendMailAsync(mail, cancellationToken);
+        try
+        {
+            await client.SendMailAsync(mail, cancellationToken);
+        }
+        catch (Exception ex) when (ex is SmtpException or IOException or SocketException or AuthenticationException)
+        {
+            // SmtpClient says only "Failure sending mail.": name the server and the cause. Still an
+            // SmtpException, so the delivery's retries handle it as before.
+            throw new SmtpException($"SMTP {Endpoint}: {Cause(ex)}", ex);
+        }
     }
+
+    /// <summary><c>host:port</c> of the server, escaped for messages.</summary>
+    private string Endpoint => string.Create(CultureInfo.InvariantCulture, $"{TextSafety.Printable(options.Smtp.Host, 256)}:{options.Smtp.Port}");
+
+    /// <summary>
+    /// The cause a person can act on: the socket error (connection refused, timed out, host not
+    /// found), a TLS failure, or the server's reply with its status code.
+    /// </summary>
+    public static string Cause(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var chain = new List<Exception>();
+        for (var e = exception; e is not null && chain.Count < 16; e = e.InnerException)
+        {
+            chain.Add(e);
+        }
+
+        if (chain.OfType<SocketException>().FirstOrDefault() is { } socket)
+        {
+            return socket.SocketErrorCode switch
+            {
+                SocketError.ConnectionRefused => "connection refused",
+                SocketError.TimedOut => "connection timed out",
+                SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => "host not found",
+                SocketError.HostUnreachable or SocketError.NetworkUnreachable => "host unreachable",
+                SocketError.ConnectionReset or SocketError.ConnectionAborted => "the server closed the connection",
+                var other => "socket error " + other,
+            };
+        }
+
+        if (chain.OfType<AuthenticationException>().FirstOrDefault() is { } tls)
+        {
+            return "TLS handshake failed (" + TextSafety.Printable(tls.Message, 200) + ")";
+        }
+
+        // The innermost message that is not SmtpClient's generic one.
+        var detail = chain.Select(e => e.Message).LastOrDefault(m => m is { Length: > 0 } && m != GenericFailure) ?? exception.Message;
+        var status = chain.OfType<SmtpException>().Select(e => e.StatusCode).FirstOrDefault(c => c != SmtpStatusCode.GeneralFailure);
+        return status == default
+            ? TextSafety.Printable(detail, 200)
+            : string.Create(CultureInfo.InvariantCulture, $"server replied {(int)status} {status}: {TextSafety.Printable(detail, 200)}");
+    }
+
+    private const string GenericFailure = "Failure sending mail.";
 }
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using Reporting.Jobs.Domain;
 using Reporting.Jobs.Metrics;
 
 namespace Reporting.Worker.CommandLine;
@@ -20,6 +21,42 @@ internal static class CommandLineParsing
         CustomParser = ParseMonth,
     };
 
+    /// <summary>
+    /// The option accepts only <paramref name="names"/>; anything else is a usage error on one line
+    /// that lists them (System.CommandLine's own list spans lines).
+    /// </summary>
+    public static T OneOf<T>(this T option, params string[] names)
+        where T : Option<string>
+    {
+        ArgumentNullException.ThrowIfNull(option);
+        option.CompletionSources.Add(names);
+        option.Validators.Add(result =>
+        {
+            var token = result.Tokens.Count == 0 ? null : result.Tokens[^1].Value;
+            if (token is not null && !names.Contains(token, StringComparer.Ordinal))
+            {
+                result.AddError($"{option.Name} '{TextSafety.Printable(token)}' is not one of {string.Join(", ", names)}");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>The argument accepts only <paramref name="names"/>, as <see cref="OneOf{T}(T, string[])"/> for options.</summary>
+    public static Argument<string> OneOf(this Argument<string> argument, params string[] names)
+    {
+        ArgumentNullException.ThrowIfNull(argument);
+        argument.CompletionSources.Add(names);
+        argument.Validators.Add(result =>
+        {
+            var token = result.Tokens.Count == 0 ? null : result.Tokens[^1].Value;
+            if (token is not null && !names.Contains(token, StringComparer.Ordinal))
+            {
+                result.AddError($"{argument.Name} '{TextSafety.Printable(token)}' is not one of {string.Join(", ", names)}");
+            }
+        });
+        return argument;
+    }
+
     private static BusinessMonth? ParseMonth(ArgumentResult result)
     {
         var token = result.Tokens.Count == 0 ? "" : result.Tokens[0].Value;
@@ -28,7 +65,7 @@ internal static class CommandLineParsing
             return month;
         }
 
-        result.AddError($"'{token}' is not a month in the form YYYY-MM");
+        result.AddError($"{result.Argument.Name} '{TextSafety.Printable(token)}' is not a month in the form YYYY-MM");
         return null;
     }
 
@@ -40,7 +77,7 @@ internal static class CommandLineParsing
             return date;
         }
 
-        result.AddError($"'{token}' is not a date in the form YYYY-MM-DD");
+        result.AddError($"{result.Argument.Name} '{TextSafety.Printable(token)}' is not a date in the form YYYY-MM-DD");
         return null;
     }
 }

@@ -19,14 +19,14 @@ internal static class ExplainCommand
     public static Command Create()
     {
         var metric = new Option<string>("--metric") { Description = "The figure to explain: " + string.Join(", ", MetricsExplanation.MetricNames), Required = true };
-        metric.AcceptOnlyFromAmong([.. MetricsExplanation.MetricNames]);
+        metric.OneOf([.. MetricsExplanation.MetricNames]);
         var asOf = CommandLineParsing.DateOption("--as-of", "Business date whose data the figures use; default yesterday in business time");
         var month = CommandLineParsing.MonthOption("--month", "Month reported; default the as-of date's month");
         var branch = new Option<string?>("--branch") { Description = "Only this branch's lines (e.g. B01)" };
         var insurer = new Option<string?>("--insurer") { Description = "Only this insurer's lines (renewal, conversion, referral, commission, lostreasons)" };
         var advisor = new Option<string?>("--advisor") { Description = "Only this advisor's lines (renewal, conversion, advisor, lostreasons)" };
         var format = new Option<string>("--format") { Description = "text or csv", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "csv");
+        format.OneOf("text", "csv");
         var output = new Option<string?>("--out") { Description = "Write to this file instead of standard output" };
         var command = new Command("explain", "List the policy and claim lines behind a metrics figure, with the rule's verdict for each and totals equal to the metrics rows")
         {
@@ -34,7 +34,9 @@ internal static class ExplainCommand
         };
         command.Validators.Add(result =>
         {
-            if (!MetricsExplanation.TryParseMetric(result.GetValue(metric), out var chosen))
+            // The raw token, not GetValue: a value the option's own validator refused must not
+            // throw here (it aborted the process before: `explain --metric renewl`, exit 134).
+            if (result.GetResult(metric) is not { Tokens: [.., var token] } || !MetricsExplanation.TryParseMetric(token.Value, out var chosen))
             {
                 return;
             }
@@ -54,7 +56,7 @@ internal static class ExplainCommand
         {
             if (!MetricsExplanation.TryParseMetric(parse.GetValue(metric), out var chosen))
             {
-                return 2; // unreachable: the option accepts only the metric names
+                throw new UsageException($"--metric must be one of {string.Join(", ", MetricsExplanation.MetricNames)}.");
             }
 
             using var host = ReportingHost.Build();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using Reporting.Jobs.Domain;
 using Reporting.Jobs.Scheduling;
 using Reporting.Jobs.Store;
 using Reporting.Worker.Hosting;
@@ -28,7 +29,7 @@ internal static class HistoryCommand
             foreach (var run in await runs.GetRunsAsync(parse.GetValue(job), businessDate, parse.GetValue(limit), cancellationToken))
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"#{run.RunId}\t{run.Job}\t{run.BusinessDate:yyyy-MM-dd}\t{run.Trigger}\t{run.StartedAt:yyyy-MM-dd HH:mm:ss}Z\t{run.FinishedAt:HH:mm:ss}Z\t{run.Status}\t{run.Rows}\t{run.Instance}\t{run.Error}"));
+                    $"#{run.RunId}\t{run.Job}\t{run.BusinessDate:yyyy-MM-dd}\t{run.Trigger}\t{run.StartedAt:yyyy-MM-dd HH:mm:ss}Z\t{run.FinishedAt:HH:mm:ss}Z\t{run.Status}\t{run.Rows}\t{TextSafety.Printable(run.Instance)}\t{TextSafety.Printable(run.Error, RunCommand.ErrorShown)}"));
             }
 
             if (businessDate is not null)
@@ -36,7 +37,7 @@ internal static class HistoryCommand
                 foreach (var d in await runs.GetDeliveriesAsync(parse.GetValue(job), businessDate, cancellationToken))
                 {
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"  {d.Status}\t{d.MessageKey}\t{d.Recipient}\tattempts {d.Attempts}\trun #{d.RunId}\t{d.Error}"));
+                        $"  {d.Status}\t{TextSafety.Printable(d.MessageKey, 256)}\t{TextSafety.Printable(d.Recipient, 256)}\tattempts {d.Attempts}\trun #{d.RunId}\t{TextSafety.Printable(d.Error, RunCommand.ErrorShown)}"));
                 }
             }
 

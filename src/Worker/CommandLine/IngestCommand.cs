@@ -31,7 +31,13 @@ internal static class IngestCommand
         {
             using var host = ReportingHost.Build();
             var sources = host.Services.GetRequiredService<SourcesOptions>();
-            var sourceOptions = sources.Get(parse.GetRequiredValue(source));
+            var sourceName = parse.GetRequiredValue(source);
+            if (!sources.Sources.TryGetValue(sourceName, out var sourceOptions))
+            {
+                throw new UsageException(
+                    $"There is no source named '{TextSafety.Printable(sourceName)}' in config/sources.json; the sources are {string.Join(", ", sources.Sources.Keys.Order(StringComparer.Ordinal))}.");
+            }
+
             var store = host.Services.GetRequiredService<IReportingStore>();
             await store.MigrateAsync(cancellationToken);
             var loader = host.Services.GetRequiredService<ExtractLoader>();
@@ -80,13 +86,13 @@ internal static class IngestCommand
                     $"loaded {r.Counts!.RowsLoaded:N0} rows ({r.Counts.RowsRejected:N0} rejected, {r.Counts.RowsDuplicate:N0} duplicate lines, {r.Counts.Warnings:N0} warnings), ingest #{r.IngestId}"),
                 LoadOutcome.AlreadyLoaded => $"already loaded (ingest #{r.IngestId}), nothing changed",
                 LoadOutcome.Waiting => "waiting for its .done marker",
-                _ => "FAILED, nothing loaded: " + r.Error,
+                _ => "FAILED, nothing loaded: " + TextSafety.Printable(r.Error, RunCommand.ErrorShown),
             };
 
             // Messages are built from escaped values; escaping again here keeps a terminal safe
             // from any text that reached a result another way (a file name from the folder).
-            var file = TextSafety.Printable(r.FileName, 255);
-            Console.WriteLine($"{r.Source}\t{file}\t{TextSafety.Printable(what, 4096)}");
+            var file = TextSafety.Printable(r.FileName, 256);
+            Console.WriteLine($"{r.Source}\t{file}\t{what}");
             foreach (var issue in r.Issues.Take(IssuesShown))
             {
                 Console.WriteLine($"  {(issue.Severity == IssueSeverity.Reject ? "reject " : "warning")} {file}, {TextSafety.Printable(issue.ToString(), 1024)}");

@@ -29,8 +29,7 @@ internal static class JobsCommand
             var problems = schedule.Validate().ToList();
             if (problems.Count > 0)
             {
-                Console.Error.WriteLine("Invalid configuration:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  " + p)));
-                return 2;
+                throw new ConfigurationException("Invalid configuration: " + string.Join(" ", problems));
             }
 
             await services.GetRequiredService<IReportingStore>().MigrateAsync(cancellationToken);

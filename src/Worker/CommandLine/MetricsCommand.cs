@@ -19,7 +19,7 @@ internal static class MetricsCommand
         var asOf = CommandLineParsing.DateOption("--as-of", "Business date whose data the figures use; default yesterday in business time");
         var month = CommandLineParsing.MonthOption("--month", "Month reported: cohort, commission, advisor and referral month; default the as-of date's month");
         var format = new Option<string>("--format") { Description = "json or csv", DefaultValueFactory = _ => "json" };
-        format.AcceptOnlyFromAmong("json", "csv");
+        format.OneOf("json", "csv");
         var output = new Option<string?>("--out") { Description = "Write to this file instead of standard output" };
         var command = new Command("metrics", "Print the metrics of SPEC §3 for a month as of a business date, as JSON or CSV")
         {

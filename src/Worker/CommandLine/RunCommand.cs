@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using Reporting.Jobs.Domain;
 using Reporting.Jobs.Hosting;
 using Reporting.Jobs.Scheduling;
 using Reporting.Worker.Hosting;
@@ -65,26 +66,28 @@ internal static class RunCommand
         return run;
     }
 
+    /// <summary>Longest run error shown; the whole text is in <c>history</c>.</summary>
+    public const int ErrorShown = 2000;
+
     public static void Print(JobRun run, bool dryRun)
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{run.Job} {run.BusinessDate:yyyy-MM-dd}: run #{run.RunId} {run.Status}{(dryRun ? " (dry run: nothing written or sent)" : "")}, {run.Rows} {(run.Job == JobExecutor.Ingest ? "rows loaded" : dryRun ? "messages rendered" : "messages sent")}"));
         if (run.Outputs is not null)
         {
-            Console.WriteLine("  outputs: " + run.Outputs);
+            Console.WriteLine("  outputs: " + TextSafety.Printable(run.Outputs, ErrorShown));
         }
 
         if (run.Error is not null)
         {
-            Console.Error.WriteLine("  error: " + run.Error);
+            Console.Error.WriteLine("  error: " + TextSafety.Printable(run.Error, ErrorShown));
         }
     }
 
     private static Argument<string> JobArgument()
     {
         var job = new Argument<string>("JOB") { Description = "ingest, morning, commission or renewal-review" };
-        job.AcceptOnlyFromAmong([.. JobExecutor.Jobs]);
-        return job;
+        return job.OneOf([.. JobExecutor.Jobs]);
     }
 
     private static (Option<string?> Branch, Option<bool> DryRun, Option<bool> Resend) RunOptions() =>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Reporting.Jobs.Domain;
 using Reporting.Jobs.Hosting;
 
 namespace Reporting.Worker.Hosting;
@@ -23,43 +24,107 @@ public static class ReportingHost
     {
         home = ReportingPaths.FindHome(home ?? Environment.GetEnvironmentVariable("REPORTING_HOME"));
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = home });
+        Compose(builder.Configuration, home, interactive, overrides, tolerant: false);
+        Last = new HostConfiguration(builder.Configuration, home);
+        try
+        {
+            Last = Last with { Store = StoreTarget.From(builder.Configuration, home) };
+            builder.AddReporting(home);
+            configure?.Invoke(builder);
+            return builder.Build();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or InvalidDataException)
+        {
+            // Nothing has touched the store or the disk yet: what fails here is the configuration
+            // (a section that does not bind, a validation, a time zone, a cron).
+            throw new ConfigurationException(ex.Message, ex);
+        }
+    }
+
+    /// <summary>
+    /// The configuration the last <see cref="Build"/> of this process composed, and its store;
+    /// a command that fails is reported against it (the store path or host, the log levels).
+    /// </summary>
+    public static HostConfiguration? Last { get; private set; }
+
+    /// <summary>
+    /// The configuration sources in precedence order, lowest first: every <c>config/*.json</c> (in
+    /// name order), the interactive log level, user secrets, environment variables, overrides.
+    /// <paramref name="tolerant"/> skips a JSON file that does not parse instead of failing (for
+    /// reporting a failure, when the host could not be built).
+    /// </summary>
+    public static void Compose(IConfigurationBuilder configuration, string home, bool interactive, IReadOnlyDictionary<string, string?>? overrides, bool tolerant)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
         var configFolder = Path.Combine(home, "config");
         if (Directory.Exists(configFolder))
         {
             foreach (var file in Directory.EnumerateFiles(configFolder, "*.json").Order(StringComparer.Ordinal))
             {
-                builder.Configuration.AddJsonFile(file, optional: false, reloadOnChange: false);
+                AddJsonFile(configuration, file, tolerant);
             }
         }
 
         if (interactive)
         {
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:LogLevel:Reporting"] = "Warning" });
+            configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:LogLevel:Reporting"] = "Warning" });
         }
 
-        builder.Configuration.AddUserSecrets(typeof(ReportingHost).Assembly, optional: true);
-        builder.Configuration.AddEnvironmentVariables();
+        configuration.AddUserSecrets(typeof(ReportingHost).Assembly, optional: true);
+        configuration.AddEnvironmentVariables();
         if (overrides is not null)
         {
-            builder.Configuration.AddInMemoryCollection(overrides);
+            configuration.AddInMemoryCollection(overrides);
+        }
+    }
+
+    private static void AddJsonFile(IConfigurationBuilder configuration, string file, bool tolerant)
+    {
+        // A ConfigurationManager loads each source as it is added: a file that does not parse fails here.
+        if (tolerant)
+        {
+            try
+            {
+                new ConfigurationBuilder().AddJsonFile(file, optional: false, reloadOnChange: false).Build();
+            }
+            catch (Exception ex) when (ex is InvalidDataException or FormatException or IOException or UnauthorizedAccessException)
+            {
+                return;
+            }
         }
 
-        builder.AddReporting(home);
-        configure?.Invoke(builder);
-        return builder.Build();
+        try
+        {
+            configuration.AddJsonFile(file, optional: false, reloadOnChange: false);
+        }
+        catch (InvalidDataException ex)
+        {
+            var cause = ex.Message;
+            for (var inner = ex.InnerException; inner is not null; inner = inner.InnerException)
+            {
+                cause = inner.Message;
+            }
+
+            throw new ConfigurationException($"The configuration file {TextSafety.Printable(file, 256)} is not valid JSON ({TextSafety.Printable(cause, 200)}).", ex);
+        }
     }
 
     /// <summary>Everything the worker registers; the scheduler adds its jobs beside this.</summary>
     public static HostApplicationBuilder AddReporting(this HostApplicationBuilder builder, string home)
     {
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
-        builder.Logging.AddSimpleConsole(o =>
+        builder.Logging.AddConsole(o => o.FormatterName = ReportingConsoleFormatter.FormatterName);
+        var levels = new LogLevels(builder.Configuration);
+        builder.Logging.AddConsoleFormatter<ReportingConsoleFormatter, ReportingConsoleFormatterOptions>(o =>
         {
-            o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss ";
+            o.Levels = levels;
         });
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddReportingCore(builder.Configuration, home);
         return builder;
     }
 }
+
+/// <summary>What <see cref="ReportingHost.Build"/> composed: the configuration, the home folder, and the store it names (null when that is invalid).</summary>
+public sealed record HostConfiguration(IConfiguration Configuration, string Home, StoreTarget? Store = null);

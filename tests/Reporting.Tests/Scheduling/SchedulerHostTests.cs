@@ -44,7 +44,7 @@ public sealed class SchedulerHostTests
     [Test]
     public void A_bad_schedule_stops_the_service_host_from_building() =>
         Assert.That(() => Build(new() { ["Schedule:Jobs:1:Cron"] = "every morning" }),
-            Throws.InvalidOperationException.With.Message.Contains("Schedule:Jobs:1:Cron 'every morning' is not a valid Quartz cron expression"));
+            Throws.TypeOf<ConfigurationException>().With.Message.Contains("Schedule:Jobs:1:Cron 'every morning' is not a valid Quartz cron expression"));
 
     private IHost Build(Dictionary<string, string?>? overrides = null)
     {
