@@ -12,6 +12,7 @@ using Reporting.Jobs.Reports.CommissionWorkbook;
 using Reporting.Jobs.Reports.RenewalReview;
 using Reporting.Jobs.Store;
 using Reporting.Testing.Stores;
+using static Reporting.IntegrationTests.Reports.LibreOfficeRecalculation;
 
 namespace Reporting.IntegrationTests.Reports;
 
@@ -64,7 +65,7 @@ public sealed class WorkbookRecalculationTests : IDisposable
         File.WriteAllBytes(Path.Combine(input, _commission.FileName), _commission.Workbook);
         File.WriteAllBytes(Path.Combine(input, _review.FileName), _review.Workbook);
         var output = Path.Combine(_folder, "out");
-        Recalculate(output, Path.Combine(input, _commission.FileName), Path.Combine(input, _review.FileName));
+        LibreOfficeRecalculation.Run(_folder, output, Path.Combine(input, _commission.FileName), Path.Combine(input, _review.FileName));
         _commissionBook = new ExcelPackage(new FileInfo(Path.Combine(output, _commission.FileName)));
         _reviewBook = new ExcelPackage(new FileInfo(Path.Combine(output, _review.FileName)));
     }
@@ -270,55 +271,6 @@ public sealed class WorkbookRecalculationTests : IDisposable
         TestStore.ConfiguredReference(),
         DemoBook.Metrics,
         new DeliveryOptions { FinanceRecipients = ["finance@dealer.example"], GroupRecipients = ["gm@dealer.example"] });
-
-    /// <summary>Runs LibreOffice headless with a private profile; it recalculates formulas without cached values on load.</summary>
-    private void Recalculate(string outputFolder, params string[] files)
-    {
-        var profile = new Uri(Path.Combine(_folder, "lo-profile")).AbsoluteUri;
-        var start = new ProcessStartInfo("soffice")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in new[] { "--headless", "--norestore", "--nolockcheck", "-env:UserInstallation=" + profile, "--convert-to", "xlsx", "--outdir", outputFolder })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var file in files)
-        {
-            start.ArgumentList.Add(file);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("soffice did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("LibreOffice did not finish within 60 s");
-        }
-
-        foreach (var file in files)
-        {
-            Assert.That(File.Exists(Path.Combine(outputFolder, Path.GetFileName(file))), Is.True, $"LibreOffice converted {file}: {stdout.Result} {stderr.Result}");
-        }
-    }
-
-    private static int Total(ExcelWorksheet sheet) =>
-        Enumerable.Range(3, sheet.Dimension.End.Row).First(r => sheet.Cells[r, 1].Text is "合计 Total" or "集团合计");
-
-    private static decimal Money(ExcelWorksheet sheet, int row, int column) =>
-        Math.Round(Convert.ToDecimal(sheet.Cells[row, column].Value ?? 0d, CultureInfo.InvariantCulture), 2, MidpointRounding.AwayFromZero);
-
-    private static int Count(ExcelWorksheet sheet, int row, int column) => Convert.ToInt32(sheet.Cells[row, column].Value ?? 0d, CultureInfo.InvariantCulture);
-
-    private static decimal? Rate(ExcelWorksheet sheet, int row, int column) =>
-        sheet.Cells[row, column].Value is double d ? Math.Round((decimal)d, 4, MidpointRounding.AwayFromZero) : null;
-
-    /// <summary>Σ of a column's lines above the totals row, each rounded to the cent as the workbook shows it.</summary>
-    private static decimal Column(ExcelWorksheet sheet, int column, int totalRow) =>
-        Enumerable.Range(3, totalRow - 3).Sum(r => Money(sheet, r, column));
 
     /// <summary>A store whose first matching policy version is a cent off, and whose ledger line may lose a loaded row.</summary>
     private sealed class TamperedStore(IReportingStore inner, Func<PolicyVersion, bool> tamper, long? ledgerLine = null) : IReportingStore

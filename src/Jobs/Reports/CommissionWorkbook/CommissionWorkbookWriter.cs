@@ -164,12 +164,13 @@ internal sealed class CommissionWorkbookWriter
         var row = FirstRow;
         foreach (var r in Report.Commission)
         {
-            var keys = $"{Ref(DetailSheet, DBranch, detail.First, detail.Last)},{Local(row, 1)},"
-                + $"{Ref(DetailSheet, DInsurer, detail.First, detail.Last)},{Local(row, 3)},"
-                + $"{Ref(DetailSheet, DCoverage, detail.First, detail.Last)},{Local(row, 5)}";
-            var clawbackKeys = $"{Ref(ClawbackSheet, CBranch, clawbacks.First, clawbacks.Last)},{Local(row, 1)},"
-                + $"{Ref(ClawbackSheet, CInsurer, clawbacks.First, clawbacks.Last)},{Local(row, 3)},"
-                + $"{Ref(ClawbackSheet, CCoverage, clawbacks.First, clawbacks.Last)},{Local(row, 5)}";
+            string branch = Criteria.Equal(Local(row, 1)), insurer = Criteria.Equal(Local(row, 3)), coverage = Criteria.Equal(Local(row, 5));
+            var keys = $"{Ref(DetailSheet, DBranch, detail.First, detail.Last)},{branch},"
+                + $"{Ref(DetailSheet, DInsurer, detail.First, detail.Last)},{insurer},"
+                + $"{Ref(DetailSheet, DCoverage, detail.First, detail.Last)},{coverage}";
+            var clawbackKeys = $"{Ref(ClawbackSheet, CBranch, clawbacks.First, clawbacks.Last)},{branch},"
+                + $"{Ref(ClawbackSheet, CInsurer, clawbacks.First, clawbacks.Last)},{insurer},"
+                + $"{Ref(ClawbackSheet, CCoverage, clawbacks.First, clawbacks.Last)},{coverage}";
             sheet.Value(row, 1, r.Branch);
             sheet.Value(row, 2, _labels.Branch(r.Branch));
             sheet.Value(row, 3, r.Insurer);
@@ -272,7 +273,7 @@ internal sealed class CommissionWorkbookWriter
         foreach (var s in summary)
         {
             var code = s.Branch ?? ReportLabels.NoBranch;
-            var me = Local(row, 1);
+            var me = Criteria.Equal(Local(row, 1));
             string Sum(string sheetName, int column, TableBlock block, int keyColumn) =>
                 $"SUMIFS({Ref(sheetName, column, block.First, block.Last)},{Ref(sheetName, keyColumn, block.First, block.Last)},{me})";
             sheet.Value(row, 1, code);
@@ -354,7 +355,7 @@ internal sealed class CommissionWorkbookWriter
         var row = FirstRow;
         foreach (var f in files)
         {
-            var id = Local(row, 1);
+            var id = Criteria.Equal(Local(row, 1));
             sheet.Value(row, 1, f.IngestId);
             sheet.Value(row, 2, f.Source);
             sheet.Value(row, 3, f.FileName);
@@ -393,12 +394,13 @@ internal sealed class CommissionWorkbookWriter
         row++;
         foreach (var source in files.GroupBy(f => f.Source, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
+            var name = Criteria.Equal(Local(row, 2));
             sheet.Value(row, 2, source.Key);
-            sheet.Formula(row, 3, $"COUNTIFS(${Letter(2)}${block.First}:${Letter(2)}${block.Last},{Local(row, 2)})", source.Count(), WorkbookFormats.Count);
+            sheet.Formula(row, 3, $"COUNTIFS(${Letter(2)}${block.First}:${Letter(2)}${block.Last},{name})", source.Count(), WorkbookFormats.Count);
             for (var c = 6; c <= 16; c++)
             {
                 var column = $"${Letter(c)}${block.First}:${Letter(c)}${block.Last}";
-                sheet.Formula(row, c, $"SUMIFS({column},${Letter(2)}${block.First}:${Letter(2)}${block.Last},{Local(row, 2)})", SourceShows(source, c));
+                sheet.Formula(row, c, $"SUMIFS({column},${Letter(2)}${block.First}:${Letter(2)}${block.Last},{name})", SourceShows(source, c));
             }
 
             row++;

@@ -169,7 +169,7 @@ internal sealed class RenewalReviewWriter
             for (var c = 5; c <= 7; c++)
             {
                 var shows = c == 5 ? r.AtRisk : c == 6 ? r.Converted : r.Contacted;
-                sheet.Formula(row, c, $"SUMIFS({Absolute(c, block)},{Absolute(3, block)},{Local(row, 3)})", shows);
+                sheet.Formula(row, c, $"SUMIFS({Absolute(c, block)},{Absolute(3, block)},{Criteria.Equal(Local(row, 3))})", shows);
             }
 
             sheet.Formula(row, 8, ConversionRate(row), r.Rate ?? 0m);
@@ -212,7 +212,7 @@ internal sealed class RenewalReviewWriter
             sheet.Value(row, 3, r.Reason);
             sheet.Value(row, 4, ReportLabels.LostReason(r.Reason));
             sheet.Value(row, 5, r.Count);
-            var ofBranch = $"SUMIFS({Ref(BranchSheet, 10, branches.First, branches.Last)},{Ref(BranchSheet, 1, branches.First, branches.Last)},{Local(row, 1)})";
+            var ofBranch = $"SUMIFS({Ref(BranchSheet, 10, branches.First, branches.Last)},{Ref(BranchSheet, 1, branches.First, branches.Last)},{Criteria.Equal(Local(row, 1))})";
             sheet.Formula(
                 row, 6, $"IF({ofBranch}=0,{Literal(WorkbookFormats.NoRate)},ROUND({Local(row, 5)}/{ofBranch},4))",
                 Rounding.Rate(r.Count, lapsed.GetValueOrDefault(r.Branch)) ?? 0m);
@@ -229,7 +229,7 @@ internal sealed class RenewalReviewWriter
             sheet.Value(row, 2, "Group");
             sheet.Value(row, 3, reason);
             sheet.Value(row, 4, ReportLabels.LostReason(reason));
-            sheet.Formula(row, 5, $"SUMIFS({Absolute(5, block)},{Absolute(3, block)},{Local(row, 3)})", count);
+            sheet.Formula(row, 5, $"SUMIFS({Absolute(5, block)},{Absolute(3, block)},{Criteria.Equal(Local(row, 3))})", count);
             var groupLapsed = $"'{BranchSheet}'!$J${branches.Total}";
             sheet.Formula(
                 row, 6, $"IF({groupLapsed}=0,{Literal(WorkbookFormats.NoRate)},ROUND({Local(row, 5)}/{groupLapsed},4))",
