@@ -54,14 +54,9 @@ public sealed class HostileCodeWorkbookRecalculationTests : IDisposable
         _commissionMetrics = MetricsCalculator.Calculate(await MetricsInputQuery.LoadAsync(_store.Store, AsOf, Month, context.Metrics));
         _reviewMetrics = MetricsCalculator.Calculate(await MetricsInputQuery.LoadAsync(_store.Store, AsOf, review.Cohort, context.Metrics));
 
-        var input = Path.Combine(_folder, "in");
-        Directory.CreateDirectory(input);
-        File.WriteAllBytes(Path.Combine(input, _commission.FileName), _commission.Workbook);
-        File.WriteAllBytes(Path.Combine(input, review.FileName), review.Workbook);
-        var output = Path.Combine(_folder, "out");
-        Run(_folder, output, Path.Combine(input, _commission.FileName), Path.Combine(input, review.FileName));
-        _commissionBook = new ExcelPackage(new FileInfo(Path.Combine(output, _commission.FileName)));
-        _reviewBook = new ExcelPackage(new FileInfo(Path.Combine(output, review.FileName)));
+        var books = Recalculate(_folder, (_commission.FileName, _commission.Workbook), (review.FileName, review.Workbook));
+        _commissionBook = books[_commission.FileName];
+        _reviewBook = books[review.FileName];
     }
 
     [OneTimeTearDown]

@@ -47,6 +47,24 @@ internal static class LibreOfficeRecalculation
         }
     }
 
+    /// <summary>
+    /// Writes each workbook into <c>in/</c> under <paramref name="workFolder"/>, has LibreOffice
+    /// recalculate them into <c>out/</c>, and opens what it computed, by file name.
+    /// </summary>
+    public static IReadOnlyDictionary<string, ExcelPackage> Recalculate(string workFolder, params (string FileName, byte[] Content)[] workbooks)
+    {
+        var input = Path.Combine(workFolder, "in");
+        var output = Path.Combine(workFolder, "out");
+        Directory.CreateDirectory(input);
+        foreach (var (fileName, content) in workbooks)
+        {
+            File.WriteAllBytes(Path.Combine(input, fileName), content);
+        }
+
+        Run(workFolder, output, [.. workbooks.Select(w => Path.Combine(input, w.FileName))]);
+        return workbooks.ToDictionary(w => w.FileName, w => new ExcelPackage(new FileInfo(Path.Combine(output, w.FileName))), StringComparer.Ordinal);
+    }
+
     /// <summary>The row of the sheet's totals line.</summary>
     public static int Total(ExcelWorksheet sheet) =>
         Enumerable.Range(3, sheet.Dimension.End.Row).First(r => sheet.Cells[r, 1].Text is "合计 Total" or "集团合计");

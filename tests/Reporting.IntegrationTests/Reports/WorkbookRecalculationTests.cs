@@ -60,14 +60,9 @@ public sealed class WorkbookRecalculationTests : IDisposable
         _commissionMetrics = MetricsCalculator.Calculate(await MetricsInputQuery.LoadAsync(_store.Store, AsOf, Month, DemoBook.Metrics));
         _reviewMetrics = MetricsCalculator.Calculate(await MetricsInputQuery.LoadAsync(_store.Store, AsOf, _review.Cohort, DemoBook.Metrics));
 
-        var input = Path.Combine(_folder, "in");
-        Directory.CreateDirectory(input);
-        File.WriteAllBytes(Path.Combine(input, _commission.FileName), _commission.Workbook);
-        File.WriteAllBytes(Path.Combine(input, _review.FileName), _review.Workbook);
-        var output = Path.Combine(_folder, "out");
-        LibreOfficeRecalculation.Run(_folder, output, Path.Combine(input, _commission.FileName), Path.Combine(input, _review.FileName));
-        _commissionBook = new ExcelPackage(new FileInfo(Path.Combine(output, _commission.FileName)));
-        _reviewBook = new ExcelPackage(new FileInfo(Path.Combine(output, _review.FileName)));
+        var books = Recalculate(_folder, (_commission.FileName, _commission.Workbook), (_review.FileName, _review.Workbook));
+        _commissionBook = books[_commission.FileName];
+        _reviewBook = books[_review.FileName];
     }
 
     [OneTimeTearDown]
