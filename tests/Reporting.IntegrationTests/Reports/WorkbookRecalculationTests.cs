@@ -86,6 +86,46 @@ public sealed class WorkbookRecalculationTests : IDisposable
     }
 
     [Test]
+    public void The_renewal_review_prints_its_rate_chart_with_bars_and_the_target_line()
+    {
+        var (text, page) = Print(_folder, Path.Combine(_folder, "in", _review.FileName));
+
+        Assert.That(text, Does.Contain("Renewal rate vs target"), "the chart's title is on the first page");
+        Assert.That(page.Count(0x4472C4), Is.GreaterThan(300), "blue bars, one per branch");
+        Assert.That(page.Count(0xC00000), Is.GreaterThan(40), "the dark red target line");
+    }
+
+    [Test]
+    public void The_commission_workbook_prints_its_branch_and_insurer_charts_with_bars()
+    {
+        var (text, page) = Print(_folder, Path.Combine(_folder, "in", _commission.FileName));
+
+        Assert.That(text, Does.Contain("Commission by branch").And.Contain("Commission by insurer"));
+        Assert.That(page.Count(0x4472C4), Is.GreaterThan(300), "blue commission bars");
+        Assert.That(page.Count(0x70AD47), Is.GreaterThan(300), "green net-commission bars");
+    }
+
+    [Test]
+    public void The_summary_per_insurer_recalculates_to_the_metrics_rows_of_that_insurer()
+    {
+        var sheet = _commissionBook.Workbook.Worksheets["汇总"];
+        var header = Enumerable.Range(3, sheet.Dimension.End.Row).First(r => sheet.Cells[r, 1].Text.StartsWith("保险公司代码", StringComparison.Ordinal));
+        var insurers = _commissionMetrics.Report.Commission.GroupBy(r => r.Insurer, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        Assert.That(insurers, Has.Count.GreaterThan(1), "the demo month has several insurers");
+        for (var i = 0; i < insurers.Count; i++)
+        {
+            var row = header + 1 + i;
+            var rows = insurers[i];
+            Assert.That(
+                (sheet.Cells[row, 1].Text, Money(sheet, row, 3), Money(sheet, row, 4), Money(sheet, row, 5), Money(sheet, row, 6)),
+                Is.EqualTo((rows.Key, rows.Sum(r => r.Premium), rows.Sum(r => r.Commission), rows.Sum(r => r.Clawback), rows.Sum(r => r.Net))));
+        }
+
+        var total = header + 1 + insurers.Count;
+        Assert.That(Money(sheet, total, 6), Is.EqualTo(_commissionMetrics.Report.Commission.Sum(r => r.Net)));
+    }
+
+    [Test]
     public void LibreOffice_computed_the_formulas_that_were_saved_without_values()
     {
         using var saved = new ExcelPackage(new MemoryStream(_commission.Workbook));

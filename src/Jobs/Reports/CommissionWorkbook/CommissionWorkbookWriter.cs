@@ -296,8 +296,69 @@ internal sealed class CommissionWorkbookWriter
             summary.Sum(s => s.Incentive), summary.Sum(s => s.IncentiveClawback), summary.Sum(s => s.Bonus), summary.Sum(s => s.PromotionCost), summary.Sum(s => s.AdvisorNet));
         sheet.Value(block.Total, 1, "集团合计");
         sheet.Value(block.Total, 2, "Group total");
+        var insurers = WriteSummaryByInsurer(sheet, block.Total + 2, detail, clawbacks);
         sheet.Finish(block.Last);
+
+        // Commission by branch and by insurer, as bars beside the tables they plot.
+        var chartColumn = SummaryColumns.Length + 2;
+        WorkbookCharts.Columns(
+            sheet, "commission-by-branch", "手续费 按门店 Commission by branch", sheet.Range(2, block.First, block.Last),
+            [new ChartSeries("手续费 Commission", sheet.Range(4, block.First, block.Last)), new ChartSeries("净手续费 Net", sheet.Range(6, block.First, block.Last))],
+            null, WorkbookFormats.Yuan, HeaderRow, chartColumn);
+        WorkbookCharts.Columns(
+            sheet, "commission-by-insurer", "手续费 按保险公司 Commission by insurer", sheet.Range(2, insurers.First, insurers.Last),
+            [new ChartSeries("手续费 Commission", sheet.Range(4, insurers.First, insurers.Last)), new ChartSeries("净手续费 Net", sheet.Range(6, insurers.First, insurers.Last))],
+            null, WorkbookFormats.Yuan, HeaderRow + 19, chartColumn);
         return block.Total;
+    }
+
+    /// <summary>
+    /// Below the summary, from <paramref name="headerRow"/>: its first six columns per insurer
+    /// instead of per branch (premium, commission, clawback, net), SUMIFS over the detail sheets
+    /// like the rows above, and their total. The insurer chart plots these cells.
+    /// </summary>
+    private TableBlock WriteSummaryByInsurer(SheetTable sheet, int headerRow, TableBlock detail, TableBlock clawbacks)
+    {
+        sheet.WriteHeader(headerRow, 1, "保险公司代码\nInsurer code");
+        sheet.WriteHeader(headerRow, 2, "保险公司\nInsurer");
+        for (var c = 3; c <= 6; c++)
+        {
+            sheet.WriteHeader(headerRow, c, SummaryColumns[c - 1].Header);
+        }
+
+        sheet.Sheet.Row(headerRow).Height = 30;
+        var byInsurer = Report.Commission
+            .GroupBy(r => r.Insurer, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (Insurer: g.Key, Premium: g.Sum(r => r.Premium), Commission: g.Sum(r => r.Commission), Clawback: g.Sum(r => r.Clawback), Net: g.Sum(r => r.Net)))
+            .ToList();
+        var first = headerRow + 1;
+        var row = first;
+        foreach (var i in byInsurer)
+        {
+            var me = Criteria.Equal(Local(row, 1));
+            sheet.Value(row, 1, i.Insurer);
+            sheet.Value(row, 2, _labels.Insurer(i.Insurer));
+            sheet.Formula(row, 3, $"SUMIFS({Ref(DetailSheet, DPremium, detail.First, detail.Last)},{Ref(DetailSheet, DInsurer, detail.First, detail.Last)},{me})", i.Premium);
+            sheet.Formula(row, 4, $"SUMIFS({Ref(DetailSheet, DCommission, detail.First, detail.Last)},{Ref(DetailSheet, DInsurer, detail.First, detail.Last)},{me})", i.Commission);
+            sheet.Formula(row, 5, $"SUMIFS({Ref(ClawbackSheet, CClawback, clawbacks.First, clawbacks.Last)},{Ref(ClawbackSheet, CInsurer, clawbacks.First, clawbacks.Last)},{me})", i.Clawback);
+            sheet.Formula(row, 6, $"{Local(row, 4)}-{Local(row, 5)}", i.Net);
+            row++;
+        }
+
+        if (row == first)
+        {
+            sheet.Value(row++, 1, "（无）None");
+        }
+
+        var block = new TableBlock(first, row - 1);
+        sheet.Value(block.Total, 1, "合计 Total");
+        sheet.Formula(block.Total, 3, $"SUBTOTAL(9,{Local(3, block.First, block.Last)})", byInsurer.Sum(i => i.Premium));
+        sheet.Formula(block.Total, 4, $"SUBTOTAL(9,{Local(4, block.First, block.Last)})", byInsurer.Sum(i => i.Commission));
+        sheet.Formula(block.Total, 5, $"SUBTOTAL(9,{Local(5, block.First, block.Last)})", byInsurer.Sum(i => i.Clawback));
+        sheet.Formula(block.Total, 6, $"SUBTOTAL(9,{Local(6, block.First, block.Last)})", byInsurer.Sum(i => i.Net));
+        sheet.Bold(block.Total, 6);
+        return block;
     }
 
     // 送修: the §4.1 referral rows.

@@ -88,6 +88,13 @@ internal sealed class RenewalReviewWriter
         sheet.Value(block.Total, 2, "Group total");
         RateFormulas(sheet, block.Total, 3, group, _options.Renewal.Target);
         sheet.Finish(block.Last);
+
+        // The branches' rates as bars against each branch's target as a line, below the table.
+        WorkbookCharts.Columns(
+            sheet, "renewal-rate-by-branch", "续保率 vs 目标 Renewal rate vs target", sheet.Range(2, block.First, block.Last),
+            [new ChartSeries("续保率 Renewal rate", sheet.Range(12, block.First, block.Last))],
+            new ChartSeries("目标 Target", sheet.Range(13, block.First, block.Last)),
+            "0%", block.Total + 2, 1);
         return block;
     }
 

@@ -6,7 +6,7 @@ namespace Reporting.Tests.Reports.Workbooks;
 
 /// <summary>
 /// A workbook as text, for golden files (STYLE: compare the dump, never the binary): per sheet its
-/// layout (widths, frozen panes, filter, print setup), then every non-empty cell with its value,
+/// layout (widths, frozen panes, filter, print setup), its charts and the cells they plot, then every non-empty cell with its value,
 /// number format and formula.
 /// </summary>
 internal static class WorkbookDump
@@ -30,6 +30,20 @@ internal static class WorkbookDump
             }
 
             text.Append('\n');
+            foreach (var chart in sheet.Drawings.OfType<OfficeOpenXml.Drawing.Chart.ExcelChart>())
+            {
+                text.Append(CultureInfo.InvariantCulture, $"chart {chart.Name} {chart.ChartType} '{chart.Title.Text}' at {chart.From.Row + 1},{chart.From.Column + 1} axis={chart.YAxis.Format}").Append('\n');
+                // EPPlus lists the chart itself among its plot area's chart types when it reads one back.
+                var series = chart.PlotArea.ChartTypes
+                    .SelectMany(type => type.Series.Cast<OfficeOpenXml.Drawing.Chart.ExcelChartSerie>())
+                    .Select(s => $"  series '{s.Header}' values={s.Series} categories={s.XSeries}")
+                    .Distinct(StringComparer.Ordinal);
+                foreach (var line in series)
+                {
+                    text.Append(line).Append('\n');
+                }
+            }
+
             if (sheet.Dimension is null)
             {
                 continue;
