@@ -53,6 +53,12 @@ public interface IReportingStore
     /// range, and of these optionally only those on policies of one coverage.
     /// </summary>
     Task<IReadOnlyList<FollowUp>> GetFollowUpsAsync(DateOnly asOf, DateRange? policyExpiry = null, Coverage? policyCoverage = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The kept final figures of the closed cohorts from <paramref name="firstMonth"/> to <paramref name="lastMonth"/> (<c>YYYY-MM</c>), in month then branch order.</summary>
+    Task<IReadOnlyList<CohortFinal>> GetCohortFinalsAsync(string firstMonth, string lastMonth, CancellationToken cancellationToken = default);
+
+    /// <summary>Keeps closed cohorts' final figures; a month and branch already kept stays as it was (the first figures win).</summary>
+    Task SaveCohortFinalsAsync(IReadOnlyList<CohortFinal> finals, CancellationToken cancellationToken = default);
 }
 
 /// <summary>

@@ -97,6 +97,36 @@ public abstract partial class SqlReportingStore : IReportingStore
         return rows.Select(r => r.ToEntry()).ToList();
     }
 
+    public async Task<IReadOnlyList<CohortFinal>> GetCohortFinalsAsync(string firstMonth, string lastMonth, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<CohortFinalRow>(new CommandDefinition(
+            "SELECT month AS Month, branch_code AS Branch, due AS Due, renewed AS Renewed, as_of AS AsOf FROM cohort_finals " +
+            "WHERE month >= @firstMonth AND month <= @lastMonth ORDER BY month, branch_code",
+            new { firstMonth, lastMonth },
+            cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new CohortFinal(r.Month, r.Branch, r.Due, r.Renewed, r.AsOf))];
+    }
+
+    public async Task SaveCohortFinalsAsync(IReadOnlyList<CohortFinal> finals, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(finals);
+        if (finals.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO cohort_finals (month, branch_code, due, renewed, as_of) VALUES (@Month, @Branch, @Due, @Renewed, @AsOf) " +
+            "ON CONFLICT (month, branch_code) DO NOTHING",
+            finals,
+            transaction,
+            cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     public async Task<IReadOnlyList<RowIssue>> GetIssuesAsync(long ingestId, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -629,6 +659,20 @@ public abstract partial class SqlReportingStore : IReportingStore
             var (i, r) = _sums.GetValueOrDefault(key);
             _sums[key] = (i + issued, r + refund);
         }
+    }
+
+    /// <summary>A <c>cohort_finals</c> row as Dapper reads it (SQLite's integers are 64-bit, PostgreSQL's columns BIGINT).</summary>
+    private sealed class CohortFinalRow
+    {
+        public string Month { get; set; } = "";
+
+        public string Branch { get; set; } = "";
+
+        public long Due { get; set; }
+
+        public long Renewed { get; set; }
+
+        public DateOnly AsOf { get; set; }
     }
 
     /// <summary>The <c>YYYY-MM</c> text of a date column.</summary>

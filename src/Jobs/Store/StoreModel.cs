@@ -88,3 +88,10 @@ public sealed record PolicySelection(
 
 /// <summary>A policy as a run sees it, and the ingest (file) its version came from.</summary>
 public sealed record PolicyVersion(Policy Policy, long IngestId);
+
+/// <summary>
+/// The final renewal figures of one closed cohort month for one branch (<c>*</c>: the group), as
+/// computed on <see cref="AsOf"/>, the first business date they were asked for after the cohort
+/// closed; kept, never recomputed (docs/reports.md, "Renewal rate history").
+/// </summary>
+public sealed record CohortFinal(string Month, string Branch, long Due, long Renewed, DateOnly AsOf);

@@ -343,6 +343,12 @@ public sealed class WorkbookRecalculationTests : IDisposable
         public Task<IReadOnlyList<FollowUp>> GetFollowUpsAsync(DateOnly asOf, DateRange? policyExpiry = null, Coverage? policyCoverage = null, CancellationToken cancellationToken = default) =>
             inner.GetFollowUpsAsync(asOf, policyExpiry, policyCoverage, cancellationToken);
 
+        public Task<IReadOnlyList<CohortFinal>> GetCohortFinalsAsync(string firstMonth, string lastMonth, CancellationToken cancellationToken = default) =>
+            inner.GetCohortFinalsAsync(firstMonth, lastMonth, cancellationToken);
+
+        public Task SaveCohortFinalsAsync(IReadOnlyList<CohortFinal> finals, CancellationToken cancellationToken = default) =>
+            inner.SaveCohortFinalsAsync(finals, cancellationToken);
+
         public Task MigrateAsync(CancellationToken cancellationToken = default) => inner.MigrateAsync(cancellationToken);
 
         public Task<IExtractLoad?> BeginLoadAsync(LoadHeader header, CancellationToken cancellationToken = default) => inner.BeginLoadAsync(header, cancellationToken);

@@ -47,6 +47,12 @@ public sealed class FaultingStore(IReportingStore inner) : IReportingStore
     public Task<IReadOnlyList<FollowUp>> GetFollowUpsAsync(DateOnly asOf, DateRange? policyExpiry = null, Coverage? policyCoverage = null, CancellationToken cancellationToken = default) =>
         inner.GetFollowUpsAsync(asOf, policyExpiry, policyCoverage, cancellationToken);
 
+    public Task<IReadOnlyList<CohortFinal>> GetCohortFinalsAsync(string firstMonth, string lastMonth, CancellationToken cancellationToken = default) =>
+        inner.GetCohortFinalsAsync(firstMonth, lastMonth, cancellationToken);
+
+    public Task SaveCohortFinalsAsync(IReadOnlyList<CohortFinal> finals, CancellationToken cancellationToken = default) =>
+        inner.SaveCohortFinalsAsync(finals, cancellationToken);
+
     private sealed class FaultingLoad(IExtractLoad inner, int? failAtRow, bool failAtCommit) : IExtractLoad
     {
         private int _rows;

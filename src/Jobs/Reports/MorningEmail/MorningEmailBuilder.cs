@@ -64,11 +64,38 @@ public static class MorningEmailBuilder
                 Conversion(report, b.Code, input.Options),
                 callLists.GetValueOrDefault(b.Code) ?? [],
                 Referral(report, b.Code, names),
-                freshness))
+                freshness,
+                History(input, b.Code, month)))
             .ToList();
 
         var group = Group(input, names, yesterday, callLists, freshness);
         return new MorningEmails(branchEmails, group);
+    }
+
+    /// <summary>
+    /// The branch's rate history: each kept closed cohort (<see cref="MorningEmailInput.CohortHistory"/>,
+    /// oldest first; a month where the branch had nothing due shows no rate), then month(D)'s cohort
+    /// to date, each against the branch's target. None when the history was not read.
+    /// </summary>
+    private static IReadOnlyList<RatePoint> History(MorningEmailInput input, string branch, BusinessMonth month)
+    {
+        if (input.CohortHistory is not { } history)
+        {
+            return [];
+        }
+
+        var target = input.Options.Renewal.TargetFor(branch);
+        var closed = history
+            .GroupBy(f => f.Month, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var final = g.FirstOrDefault(f => f.Branch == branch);
+                var (due, renewed) = final is null ? (0, 0) : (checked((int)final.Due), checked((int)final.Renewed));
+                return new RatePoint(BusinessMonth.Parse(g.Key), due, renewed, Rounding.Rate(renewed, due), target, Current: false);
+            });
+        var current = input.Metrics.Report.Renewal.FirstOrDefault(r => r.Branch == branch && r.Insurer == All && r.Advisor == All);
+        return [.. closed, new RatePoint(month, current?.Due ?? 0, current?.Renewed ?? 0, current?.Rate, target, Current: true)];
     }
 
     private static Dictionary<string, YesterdayRenewals> YesterdayRenewalsByBranch(IEnumerable<RenewalVerdict> renewals, DateOnly date) =>

@@ -19,6 +19,8 @@ namespace Reporting.Jobs.Reports.MorningEmail;
 /// <para><c>FollowUps</c>: follow-ups as of D on policies expiring in
 /// <see cref="MorningEmailRanges.CallListExpiry"/>.</para>
 /// <para><c>BusinessZone</c>: the zone the footer's load times are shown in (SPEC §1).</para>
+/// <para><c>CohortHistory</c>: the kept final figures of the last six closed cohorts
+/// (<see cref="CohortFinals"/>), for the rate history; none when not read.</para>
 /// </remarks>
 public sealed record MorningEmailInput(
     DateOnly BusinessDate,
@@ -30,7 +32,8 @@ public sealed record MorningEmailInput(
     MetricsOptions Options,
     SourcesOptions Sources,
     TimeZoneInfo BusinessZone,
-    string? Banner);
+    string? Banner,
+    IReadOnlyList<CohortFinal>? CohortHistory = null);
 
 /// <summary>
 /// The months and dates the morning emails of business date D read beyond month(D)'s metrics.

@@ -34,12 +34,14 @@ public static class MorningEmailLoader
             cancellationToken);
         var followUpsRead = store.GetFollowUpsAsync(businessDate, ranges.CallListExpiry, cancellationToken: cancellationToken);
         var freshnessRead = DataFreshness.ForAsync(store, context.Sources, businessDate, cancellationToken);
+        var historyRead = CohortFinals.LoadAsync(context, businessDate, cancellationToken);
         var metrics = MetricsCalculator.Calculate(await metricsRead);
         var renewals = ranges.Renewals(await policiesRead, businessDate, options);
         var followUps = await followUpsRead;
         var freshness = await freshnessRead;
+        var history = await historyRead;
 
         return new MorningEmailInput(
-            businessDate, metrics, renewals, followUps, freshness, context.Reference, options, context.Sources, businessZone, context.Banner);
+            businessDate, metrics, renewals, followUps, freshness, context.Reference, options, context.Sources, businessZone, context.Banner, history);
     }
 }

@@ -48,6 +48,16 @@ public sealed record CohortSummary(
             : new CohortSummary(month, row.Due, row.DuePremium, row.Renewed, row.RenewedPremium, row.Pending, row.Lapsed, row.Rate, target);
 }
 
+/// <summary>
+/// One bar of a branch's renewal-rate history: a closed cohort month's final rate, or the current
+/// month's rate to date (<see cref="Current"/>), against the branch's target. A null rate (no policy
+/// due) shows as "—" and no bar.
+/// </summary>
+public sealed record RatePoint(BusinessMonth Month, int Due, int Renewed, decimal? Rate, decimal Target, bool Current)
+{
+    public bool BelowTarget => Rate is { } rate && rate < Target;
+}
+
 /// <summary>One expiry window (到期时段) of the conversion table.</summary>
 public sealed record WindowLine(
     string Window,
@@ -123,9 +133,13 @@ public sealed record BranchMorningEmail(
     IReadOnlyList<WindowLine> Conversion,
     IReadOnlyList<CallListEntry> CallList,
     IReadOnlyList<ReferralLine> Referral,
-    IReadOnlyList<FreshnessLine> Freshness)
+    IReadOnlyList<FreshnessLine> Freshness,
+    IReadOnlyList<RatePoint>? RateHistory = null)
 {
     public string Title => Branch.Display + " 续保日报";
+
+    /// <summary>The last six closed cohorts' final rates, oldest first, then the current month's (续保率趋势).</summary>
+    public IReadOnlyList<RatePoint> History => RateHistory ?? [];
 
     public string Subtitle => string.Create(
         CultureInfo.InvariantCulture, $"{Branch.Code} · 业务日期 {BusinessDate:yyyy-MM-dd}（数据截至当日 24:00）· Renewal morning report");

@@ -178,4 +178,18 @@ internal sealed class InMemoryStore(
     public Task<IngestEntry?> FindLoadedAsync(LoadHeader header, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
     public Task<IReadOnlyList<RowIssue>> GetIssuesAsync(long ingestId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    /// <summary>Closed cohorts' kept figures, as the store keeps them: the first figures of a month and branch win.</summary>
+    private readonly List<CohortFinal> _finals = [];
+
+    public Task<IReadOnlyList<CohortFinal>> GetCohortFinalsAsync(string firstMonth, string lastMonth, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<CohortFinal>>([.. _finals
+            .Where(f => string.CompareOrdinal(f.Month, firstMonth) >= 0 && string.CompareOrdinal(f.Month, lastMonth) <= 0)
+            .OrderBy(f => f.Month, StringComparer.Ordinal).ThenBy(f => f.Branch, StringComparer.Ordinal)]);
+
+    public Task SaveCohortFinalsAsync(IReadOnlyList<CohortFinal> finals, CancellationToken cancellationToken = default)
+    {
+        _finals.AddRange(finals.Where(f => !_finals.Any(k => k.Month == f.Month && k.Branch == f.Branch)));
+        return Task.CompletedTask;
+    }
 }

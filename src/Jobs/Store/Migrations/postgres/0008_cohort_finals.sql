@@ -1,0 +1,11 @@
+-- The final renewal figures of closed cohorts (SPEC §3.1: final once nothing is pending), per
+-- branch and for the group ('*'), kept once a cohort closes so that the morning email can show the
+-- last six cohorts without reading six months of policies every morning (docs/reports.md).
+CREATE TABLE cohort_finals (
+  month        TEXT   NOT NULL,
+  branch_code  TEXT   NOT NULL,
+  due          BIGINT NOT NULL,
+  renewed      BIGINT NOT NULL,
+  as_of        DATE   NOT NULL,
+  PRIMARY KEY (month, branch_code)
+);
