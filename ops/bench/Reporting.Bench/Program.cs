@@ -208,7 +208,17 @@ switch (command)
                 ["Scheduling:Freshness:Wait"] = "00:00:00",
             };
             using var host = ReportingHost.Build(overrides, home: root);
-            await host.Services.GetRequiredService<IReportingStore>().MigrateAsync();
+            var store = host.Services.GetRequiredService<IReportingStore>();
+            await store.MigrateAsync();
+
+            // Untimed: the closed cohorts' final figures the mornings before D kept (a morning
+            // computes one only on the day its cohort closes; a new store's first morning, six).
+            await CohortFinals.LoadAsync(
+                new ReportContext(
+                    store, host.Services.GetRequiredService<SourcesOptions>(), host.Services.GetRequiredService<ReferenceDataOptions>(),
+                    host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<MetricsOptions>>().Value,
+                    host.Services.GetRequiredService<Reporting.Jobs.Delivery.DeliveryOptions>()),
+                book.BusinessDate.AddDays(-1));
             var executor = host.Services.GetRequiredService<IJobExecutor>();
             clock.Restart();
             var ingest = await executor.ExecuteAsync(new JobRequest(JobExecutor.Ingest, book.BusinessDate, RunTrigger.Scheduled, new RunOptions()));
