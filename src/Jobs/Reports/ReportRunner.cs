@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Reporting.Jobs.Delivery;
@@ -8,6 +7,7 @@ using Reporting.Jobs.Hosting;
 using Reporting.Jobs.Metrics;
 using Reporting.Jobs.Reference;
 using Reporting.Jobs.Reports.CommissionWorkbook;
+using Reporting.Jobs.Reports.Email;
 using Reporting.Jobs.Reports.MorningEmail;
 using Reporting.Jobs.Reports.RenewalReview;
 using Reporting.Jobs.Reports.Workbooks;
@@ -115,12 +115,12 @@ public sealed class ReportRunner(
         return Outcome(ReportJobs.RenewalReview, businessDate, file, Select(output.Emails, options), options);
     }
 
-    /// <summary>An alert to ops: plain, escaped, no personal data.</summary>
+    /// <summary>An alert to ops (<c>src/Templates/OpsAlert.sbn-html</c> in the shared layout): the text encoded, no personal data.</summary>
     public OutgoingMessage Alert(string key, string subject, string text) => new(
         "alert/" + key,
         delivery.OpsRecipients,
         subject,
-        $"<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"></head><body style=\"font-family:sans-serif\"><p>{WebUtility.HtmlEncode(text)}</p></body></html>",
+        OpsAlertEmail.Render("alert/" + key, subject, text),
         []);
 
     /// <summary>

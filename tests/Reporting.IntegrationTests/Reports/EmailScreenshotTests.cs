@@ -7,7 +7,10 @@ using Reporting.Jobs.Demo;
 using Reporting.Jobs.Extract;
 using Reporting.Jobs.Metrics;
 using Reporting.Jobs.Reports;
+using Reporting.Jobs.Reports.CommissionWorkbook;
+using Reporting.Jobs.Reports.Email;
 using Reporting.Jobs.Reports.MorningEmail;
+using Reporting.Jobs.Reports.RenewalReview;
 using Reporting.Testing;
 using Reporting.Testing.Stores;
 
@@ -16,8 +19,11 @@ namespace Reporting.IntegrationTests.Reports;
 /// <summary>
 /// The morning emails of a demo book (business date 2026-11-21) rendered by headless Chromium, the
 /// closest stand-in for a mail client here: a real PNG of the expected size, not blank, with every
-/// section heading in the HTML. With <c>REPORTING_UPDATE_SCREENSHOTS=1</c> the screenshots are also
-/// written to <c>docs/screenshots/</c> (morning-email.png, group-email.png) for the documentation.
+/// section heading in the HTML; likewise the renewal review (the latest closed cohort), the commission
+/// email of the month to date
+/// and an ops alert, all in the one shared layout. With <c>REPORTING_UPDATE_SCREENSHOTS=1</c> the
+/// screenshots are also written to <c>docs/screenshots/</c> (morning-email.png, group-email.png,
+/// renewal-review-email.png, commission-email.png, ops-alert-email.png) for the documentation.
 /// </summary>
 [NonParallelizable]
 public sealed class EmailScreenshotTests
@@ -31,6 +37,8 @@ public sealed class EmailScreenshotTests
 
     private string _folder = null!;
     private IReadOnlyList<OutgoingMessage> _messages = null!;
+    private OutgoingMessage _review = null!;
+    private OutgoingMessage _commission = null!;
 
     [OneTimeSetUp]
     public async Task BuildTheEmailsOfTheDemoBook()
@@ -49,6 +57,9 @@ public sealed class EmailScreenshotTests
 
         var context = new ReportContext(store.Store, sources, reference, MetricsOptions.CreateDefault(), new DeliveryOptions { GroupRecipients = ["gm@dealer.example"] });
         _messages = await MorningReport.BuildAsync(context, BusinessDate);
+        _review = (await RenewalReviewReport.BuildAsync(context, BusinessDate)).Emails.Single(e => e.Key.EndsWith("/B01", StringComparison.Ordinal));
+        // The demo's extracts cover the days before the business date: November to date, as `run commission --date` gives it.
+        _commission = (await CommissionReport.BuildAsync(context, BusinessDate, BusinessMonth.Of(BusinessDate))).Email;
     }
 
     [OneTimeTearDown]
@@ -71,6 +82,34 @@ public sealed class EmailScreenshotTests
 
         Assert.That(message.HtmlBody, Does.Contain("一、集团概况").And.Contain("二、门店排名").And.Contain("数据更新情况"));
         await AssertScreenshotAsync(message, "group-email.png");
+    }
+
+    [Test]
+    public async Task The_renewal_review_email_renders_in_Chromium_in_the_shared_layout()
+    {
+        Assert.That(_review.HtmlBody, Does.Contain("续保率").And.Contain("分时段转化").And.Contain("战败原因").And.Contain("本邮件由报表系统自动生成"));
+        await AssertScreenshotAsync(_review, "renewal-review-email.png");
+    }
+
+    [Test]
+    public async Task The_commission_email_renders_in_Chromium_in_the_shared_layout()
+    {
+        Assert.That(_commission.HtmlBody, Does.Contain("门店汇总").And.Contain("集团合计").And.Contain("本邮件由报表系统自动生成"));
+        await AssertScreenshotAsync(_commission, "commission-email.png");
+    }
+
+    [Test]
+    public async Task An_ops_alert_renders_in_Chromium_in_the_shared_layout()
+    {
+        var alert = new OutgoingMessage(
+            "alert/incomplete/morning/2026-11-21",
+            ["ops@dealer.example"],
+            "【告警】morning 2026-11-21 数据不完整，已带提示发送",
+            OpsAlertEmail.Render("alert/incomplete/morning/2026-11-21", "【告警】morning 2026-11-21 数据不完整，已带提示发送", "Missing extracts at the deadline: claims. The reports went out with a data-incomplete banner."),
+            []);
+
+        Assert.That(alert.HtmlBody, Does.Contain("Missing extracts at the deadline: claims.").And.Contain("本邮件由报表系统自动生成"));
+        await AssertScreenshotAsync(alert, "ops-alert-email.png");
     }
 
     private async Task AssertScreenshotAsync(OutgoingMessage message, string name)

@@ -1,10 +1,8 @@
-using System.Globalization;
-using HandlebarsDotNet;
 using Reporting.Jobs.Delivery;
 using Reporting.Jobs.Metrics;
+using Reporting.Jobs.Reports.Email;
 using Reporting.Jobs.Reports.Workbooks;
 using Reporting.Jobs.Store;
-using Reporting.Templates;
 
 namespace Reporting.Jobs.Reports.CommissionWorkbook;
 
@@ -88,21 +86,21 @@ public static class CommissionReport
     {
         var month = report.Month.ToString();
         var attach = context.Delivery.AttachWorkbooks;
-        var model = new
-        {
-            Month = month,
-            AsOf = WorkbookFormats.DateText(report.AsOf),
-            Banner = context.Banner,
-            FileName = fileName,
-            Attached = attach,
-            OutputFolder = context.Delivery.OutputFolder,
-            Ties = reconciliation.Ties,
-            Files = reconciliation.Files.Count.ToString(CultureInfo.InvariantCulture),
-            Mismatches = reconciliation.Mismatches,
-            Branches = summary.Select(s => Row(s.Branch ?? ReportLabels.NoBranch, s.BranchName, s)).ToList(),
-            Total = Row("集团合计", "Group total", Total(summary)),
-        };
-        var template = Handlebars.Create().Compile(TemplateAssembly.Read("CommissionWorkbook.hbs"));
+        var model = new CommissionEmail(
+            fileName,
+            attach,
+            context.Delivery.OutputFolder,
+            reconciliation.Ties,
+            reconciliation.Files.Count,
+            reconciliation.Mismatches,
+            [.. summary.Select(s => s with { Branch = s.Branch ?? ReportLabels.NoBranch })],
+            Total(summary));
+        var page = new EmailPage(
+            $"手续费月报 {month} 佣金结算表",
+            $"Commission workbook for {month}, data as of {WorkbookFormats.DateText(report.AsOf)}.",
+            context.Banner,
+            report.AsOf,
+            Freshness: null);
         var attachments = attach
             ? new[] { new MessageAttachment(fileName, OutgoingMessage.WorkbookContentType, workbook) }
             : [];
@@ -110,26 +108,28 @@ public static class CommissionReport
             "commission/" + month,
             [.. context.Delivery.FinanceRecipients],
             $"【手续费月报】{month} 佣金结算表",
-            template(model),
+            EmailRenderer.Render(Template, page, model),
             attachments);
     }
 
-    private static CommissionSummaryRow Total(IReadOnlyList<CommissionSummaryRow> rows) => new(
-        null, "", rows.Sum(s => s.Premium), rows.Sum(s => s.Commission), rows.Sum(s => s.Clawback), rows.Sum(s => s.Net),
-        rows.Sum(s => s.Incentive), rows.Sum(s => s.IncentiveClawback), rows.Sum(s => s.Bonus), rows.Sum(s => s.PromotionCost), rows.Sum(s => s.AdvisorNet));
+    private const string Template = "CommissionEmail.sbn-html";
 
-    private static object Row(string code, string name, CommissionSummaryRow s) => new
-    {
-        Code = code,
-        Name = name,
-        Premium = WorkbookFormats.YuanText(s.Premium),
-        Commission = WorkbookFormats.YuanText(s.Commission),
-        Clawback = WorkbookFormats.YuanText(s.Clawback),
-        Net = WorkbookFormats.YuanText(s.Net),
-        Incentive = WorkbookFormats.YuanText(s.Incentive),
-        IncentiveClawback = WorkbookFormats.YuanText(s.IncentiveClawback),
-        Bonus = WorkbookFormats.YuanText(s.Bonus),
-        PromotionCost = WorkbookFormats.YuanText(s.PromotionCost),
-        AdvisorNet = WorkbookFormats.YuanText(s.AdvisorNet),
-    };
+    private static CommissionSummaryRow Total(IReadOnlyList<CommissionSummaryRow> rows) => new(
+        "集团合计", "Group total", rows.Sum(s => s.Premium), rows.Sum(s => s.Commission), rows.Sum(s => s.Clawback), rows.Sum(s => s.Net),
+        rows.Sum(s => s.Incentive), rows.Sum(s => s.IncentiveClawback), rows.Sum(s => s.Bonus), rows.Sum(s => s.PromotionCost), rows.Sum(s => s.AdvisorNet));
 }
+
+/// <summary>
+/// The body of the commission email to finance (<c>src/Templates/CommissionEmail.sbn-html</c>): the
+/// reconciliation verdict and one row per branch (<c>Branch</c> is the code, or （无门店） for advisor
+/// rows without a branch), then the group total.
+/// </summary>
+public sealed record CommissionEmail(
+    string FileName,
+    bool Attached,
+    string OutputFolder,
+    bool Ties,
+    int Files,
+    IReadOnlyList<string> Mismatches,
+    IReadOnlyList<CommissionSummaryRow> Branches,
+    CommissionSummaryRow Total);

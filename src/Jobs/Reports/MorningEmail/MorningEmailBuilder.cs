@@ -3,6 +3,7 @@ using System.Globalization;
 using Reporting.Jobs.Domain;
 using Reporting.Jobs.Metrics;
 using Reporting.Jobs.Reference;
+using Reporting.Jobs.Reports.Email;
 
 namespace Reporting.Jobs.Reports.MorningEmail;
 

@@ -1,9 +1,8 @@
 // SPEC §4 Branch morning email and group email: what each email shows, before it is rendered.
 using System.Globalization;
 using Reporting.Jobs.Domain;
-using Reporting.Jobs.Extract;
 using Reporting.Jobs.Metrics;
-using Reporting.Jobs.Store;
+using Reporting.Jobs.Reports.Email;
 
 namespace Reporting.Jobs.Reports.MorningEmail;
 
@@ -104,23 +103,6 @@ public sealed record ReferralLine(
     decimal? ReturnRate)
 {
     public bool BelowTarget => Variance is < 0m;
-}
-
-/// <summary>One source in the data-freshness footer; <c>LoadedAt</c> is in business time.</summary>
-public sealed record FreshnessLine(
-    string Source,
-    ExtractDataset? Dataset,
-    FreshnessStatus Status,
-    DateOnly? LatestExtractDate,
-    DateTime? LoadedAt)
-{
-    public bool IsProblem => Status != FreshnessStatus.OnTime;
-
-    public bool IsLate => Status == FreshnessStatus.Late;
-
-    public bool IsFailed => Status == FreshnessStatus.Failed;
-
-    public bool IsNever => Status == FreshnessStatus.Never;
 }
 
 /// <summary>A branch manager's morning email for business date D (sent D + 1, 07:30).</summary>

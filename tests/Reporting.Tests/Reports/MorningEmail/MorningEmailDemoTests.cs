@@ -4,6 +4,7 @@ using Reporting.Jobs.Demo;
 using Reporting.Jobs.Extract;
 using Reporting.Jobs.Metrics;
 using Reporting.Jobs.Reports;
+using Reporting.Jobs.Reports.Email;
 using Reporting.Jobs.Reports.MorningEmail;
 using Reporting.Jobs.Store;
 using Reporting.Testing.Builders;
@@ -156,7 +157,7 @@ public sealed partial class MorningEmailDemoTests
 
         var cohort = emails.Branches.Single(b => b.Branch.Code == "B01").Cohort;
         Assert.That((cohort.Due, cohort.Renewed, cohort.Pending, cohort.Lapsed, cohort.Rate), Is.EqualTo((row.Due, row.Renewed, row.Pending, row.Lapsed, row.Rate)));
-        Assert.That(Message("B01").Subject, Does.StartWith("【续保日报】深圳福田丰田4S店 2026-11-21 续保率 " + EmailTemplates.Percent(row.Rate)));
+        Assert.That(Message("B01").Subject, Does.StartWith("【续保日报】深圳福田丰田4S店 2026-11-21 续保率 " + EmailFormats.Percent(row.Rate)));
     }
 
     [GeneratedRegex(@"(?<!\d)1[3-9]\d{9}(?!\d)")]

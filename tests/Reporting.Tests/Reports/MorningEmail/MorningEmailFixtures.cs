@@ -2,6 +2,7 @@ using Reporting.Jobs.Domain;
 using Reporting.Jobs.Extract;
 using Reporting.Jobs.Metrics;
 using Reporting.Jobs.Reference;
+using Reporting.Jobs.Reports.Email;
 using Reporting.Jobs.Reports.MorningEmail;
 using Reporting.Jobs.Store;
 using Reporting.Testing.Builders;
