@@ -1,6 +1,7 @@
 // SPEC §3 and §4.1: the policy and claim lines behind a metrics figure, with each rule's verdict ("why is my number this").
 using System.Globalization;
 using System.Text;
+using CsvHelper;
 using Reporting.Jobs.Domain;
 
 namespace Reporting.Jobs.Metrics;
@@ -547,30 +548,49 @@ public sealed class MetricsExplanation
     /// (<c>section</c> then the column names) and rows starting with the section name; sections are
     /// separated by one empty line; a null figure is an empty field. Cells of
     /// <see cref="NumberColumns"/> are written as they are; every other cell is text and is
-    /// neutralised when it begins like a formula (<see cref="CsvCell.Text"/>).
+    /// neutralised when it begins like a formula (<see cref="CsvCell.WriteText"/>).
     /// </summary>
     public string ToCsv()
     {
-        var csv = new StringBuilder();
-        Section(csv, "explain", ["metric", "month", "asOf", "branch", "insurer", "advisor"], [Row(NameOf(Metric), Month.ToString(), Date(AsOf), Filter.Branch, Filter.Insurer, Filter.Advisor)]);
+        using var writer = new StringWriter(CultureInfo.InvariantCulture);
+        Section(writer, "explain", ["metric", "month", "asOf", "branch", "insurer", "advisor"], [Row(NameOf(Metric), Month.ToString(), Date(AsOf), Filter.Branch, Filter.Insurer, Filter.Advisor)]);
         foreach (var table in Tables)
         {
-            csv.Append('\n');
-            Section(csv, table.Name, table.Columns, table.Rows);
+            writer.Write('\n');
+            Section(writer, table.Name, table.Columns, table.Rows);
         }
 
-        return csv.ToString();
+        return writer.ToString();
     }
 
-    private static void Section(StringBuilder csv, string name, IReadOnlyList<string> columns, IEnumerable<IReadOnlyList<string?>> rows)
+    /// <summary>One section: a CSV table of its own (CsvHelper's writer, every row as wide as its header).</summary>
+    private static void Section(TextWriter writer, string name, IReadOnlyList<string> columns, IEnumerable<IReadOnlyList<string?>> rows)
     {
         var numbers = columns.Select(NumberColumns.Contains).ToArray();
-        csv.Append("section,").Append(string.Join(",", columns.Select(CsvCell.Text))).Append('\n');
+        using var csv = CsvWriter.Create(writer, CsvCell.Options, leaveOpen: true);
+        csv.WriteText("section");
+        foreach (var column in columns)
+        {
+            csv.WriteText(column);
+        }
+
+        csv.EndRecord();
         foreach (var row in rows)
         {
-            csv.Append(CsvCell.Text(name)).Append(',')
-                .Append(string.Join(",", row.Select((c, i) => numbers[i] ? CsvCell.Number(c) : CsvCell.Text(c))))
-                .Append('\n');
+            csv.WriteText(name);
+            for (var i = 0; i < row.Count; i++)
+            {
+                if (numbers[i])
+                {
+                    csv.WriteNumber(row[i]);
+                }
+                else
+                {
+                    csv.WriteText(row[i]);
+                }
+            }
+
+            csv.EndRecord();
         }
     }
 
