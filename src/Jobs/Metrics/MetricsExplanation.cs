@@ -1,6 +1,5 @@
 // SPEC §3 and §4.1: the policy and claim lines behind a metrics figure, with each rule's verdict ("why is my number this").
 using System.Globalization;
-using System.Text;
 using CsvHelper;
 using Reporting.Jobs.Domain;
 
@@ -493,28 +492,12 @@ public sealed class MetricsExplanation
     private static List<RenewalVerdict> Cohort(MetricsResult result, ExplanationFilter filter) =>
         [.. result.Renewals.Where(v => filter.BranchIs(v.Branch) && filter.InsurerIs(v.Expiring.InsurerCode) && filter.AdvisorIs(v.Expiring.AdvisorId))];
 
-    /// <summary>Aligned plain-text tables under a heading naming the metric, the month, the date and the filter.</summary>
-    public string ToText()
-    {
-        var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"explain {NameOf(Metric)}: month {Month} as of {Date(AsOf)}, {FilterText()}\n");
-        foreach (var table in Tables)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"\n{table.Name} ({table.Rows.Count} lines): {table.Title}\n");
-            var cells = table.Rows.Select(r => r.Select(c => c ?? "—").ToList()).ToList();
-            var widths = table.Columns.Select((c, i) => cells.Select(r => r[i].Length).Append(c.Length).Max()).ToList();
-            text.Append(Line(table.Columns, widths));
-            foreach (var row in cells)
-            {
-                text.Append(Line(row, widths));
-            }
-        }
-
-        return text.ToString();
-    }
-
-    private static string Line(IEnumerable<string> cells, List<int> widths) =>
-        string.Join("  ", cells.Select((c, i) => c.PadRight(widths[i]))).TrimEnd() + "\n";
+    /// <summary>
+    /// The first line of the text form: metric, month, as-of date and filter
+    /// (<c>explain renewal: month 2026-10 as of 2026-11-15, branch B01</c>). The text form itself,
+    /// a console table per <see cref="Tables"/> entry, is the command line's (<c>ExplainText</c>).
+    /// </summary>
+    public string Heading => string.Create(CultureInfo.InvariantCulture, $"explain {NameOf(Metric)}: month {Month} as of {Date(AsOf)}, {FilterText()}");
 
     private string FilterText()
     {
