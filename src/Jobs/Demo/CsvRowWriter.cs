@@ -1,12 +1,12 @@
-using System.Buffers;
-using System.Globalization;
 using System.Text;
+using CsvHelper;
 
 namespace Reporting.Jobs.Demo;
 
 /// <summary>
-/// Writes CSV rows field by field: RFC 4180, a field is quoted only when it holds the delimiter,
-/// a quote or a line break. Formats with the invariant culture and allocates nothing per field.
+/// Writes the demo's extract files field by field through CsvHelper's writer: RFC 4180, a field is
+/// quoted only when it holds the delimiter, a quote or a line break; dates and amounts formatted
+/// with the invariant culture.
 /// </summary>
 /// <remarks>
 /// No formula neutralising here (<see cref="Domain.CsvCell"/>): these are the demo's insurer-style
@@ -17,88 +17,54 @@ namespace Reporting.Jobs.Demo;
 /// </remarks>
 internal sealed class CsvRowWriter : IDisposable
 {
-    private static readonly SearchValues<char> NeedsQuoting = SearchValues.Create(",\"\r\n");
+    private readonly CsvWriter _writer;
 
-    private readonly TextWriter _writer;
-    private readonly string _newLine;
-    private readonly char[] _scratch = new char[64];
-    private bool _atRowStart = true;
-
+    /// <param name="stream">The destination.</param>
+    /// <param name="encoding">UTF-8 (with a byte order mark if it emits one) is written by CsvHelper itself; any other (GB18030) through a <see cref="StreamWriter"/>.</param>
+    /// <param name="newLine"><c>\r\n</c> or <c>\n</c>.</param>
+    /// <param name="leaveOpen">Whether the stream stays open when this writer is disposed.</param>
     public CsvRowWriter(Stream stream, Encoding encoding, string newLine, bool leaveOpen = false)
     {
-        _writer = new StreamWriter(stream, encoding, bufferSize: 1 << 16, leaveOpen);
-        _newLine = newLine;
+        var options = CsvWriterOptions.Default with { NewLine = newLine };
+        _writer = encoding is UTF8Encoding
+            ? CsvWriter.Create(stream, options with { WriteByteOrderMark = encoding.Preamble.Length > 0 }, leaveOpen)
+            : CsvWriter.Create(new StreamWriter(stream, encoding, bufferSize: 1 << 16, leaveOpen), options, leaveOpen: false);
     }
 
     /// <summary>Data rows written, the header not counted.</summary>
-    public long Rows { get; private set; }
+    public long Rows => Math.Max(0, _writer.RecordCount - 1);
 
     public void Header(IReadOnlyList<string> columns)
     {
+        ArgumentNullException.ThrowIfNull(columns);
         foreach (var column in columns)
         {
-            Text(column);
+            _writer.WriteField(column);
         }
 
-        EndRow();
-        Rows = 0;
+        _writer.EndRecord();
     }
 
-    public void Text(string? value)
-    {
-        Separator();
-        if (string.IsNullOrEmpty(value))
-        {
-            return;
-        }
-
-        if (value.AsSpan().IndexOfAny(NeedsQuoting) < 0)
-        {
-            _writer.Write(value);
-            return;
-        }
-
-        _writer.Write('"');
-        _writer.Write(value.Replace("\"", "\"\"", StringComparison.Ordinal));
-        _writer.Write('"');
-    }
+    /// <summary>An empty field for <c>null</c> or empty text, else the text.</summary>
+    public void Text(string? value) => _writer.WriteField(value);
 
     /// <summary>An empty field for <c>null</c>, else the date in <paramref name="format"/>.</summary>
     public void Date(DateOnly? value, string format)
     {
-        Separator();
-        if (value is { } date && date.TryFormat(_scratch, out var written, format, CultureInfo.InvariantCulture))
+        if (value is { } date)
         {
-            _writer.Write(_scratch, 0, written);
+            _writer.WriteField(date, format);
+        }
+        else
+        {
+            _writer.WriteField((string?)null);
         }
     }
 
     /// <summary>An empty field for <c>null</c>, else the amount with exactly two decimals.</summary>
-    public void Amount(decimal? value)
-    {
-        Separator();
-        if (value is { } amount && amount.TryFormat(_scratch, out var written, "F2", CultureInfo.InvariantCulture))
-        {
-            _writer.Write(_scratch, 0, written);
-        }
-    }
+    public void Amount(decimal? value) => _writer.WriteField(value, "F2");
 
-    public void EndRow()
-    {
-        _writer.Write(_newLine);
-        _atRowStart = true;
-        Rows++;
-    }
+    public void EndRow() => _writer.EndRecord();
 
     public void Dispose() => _writer.Dispose();
-
-    private void Separator()
-    {
-        if (!_atRowStart)
-        {
-            _writer.Write(',');
-        }
-
-        _atRowStart = false;
-    }
 }

@@ -1,7 +1,10 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Net.Sockets;
+using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using Reporting.Jobs.Domain;
 
 namespace Reporting.Jobs.Extract;
 
@@ -10,8 +13,9 @@ namespace Reporting.Jobs.Extract;
 /// yields its rows in the same canonical shape as a CSV file, so both go through one validator.
 /// </summary>
 /// <remarks>
-/// SQL Server is reached through <c>Microsoft.Data.SqlClient</c>, which is only in builds made with
-/// <c>-p:EnableSqlServer=true</c> (README): the one version our registry has carries an advisory.
+/// A source that cannot be reached or queried fails with a sentence naming the run, the server
+/// (SQLite file, PostgreSQL host and port, SQL Server data source) and the provider's cause; never
+/// the connection string, and never its password, even when a provider's message would repeat it.
 /// </remarks>
 public sealed class DatabaseExtractReader : IDisposable
 {
@@ -20,13 +24,34 @@ public sealed class DatabaseExtractReader : IDisposable
     private readonly DbDataReader _reader;
     private readonly int[] _positions;
     private readonly Dictionary<string, string>?[] _values;
+    private readonly string _server = "";
+    private readonly string? _password;
 
     private DatabaseExtractReader(SourceOptions source, DateOnly from, DateOnly to)
     {
+        var run = Describe(source, from, to);
         var factory = Factory(source.Provider ?? "");
+        var connectionString = source.ConnectionString;
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new ExtractFileException(run, $"no connection string: set Sources__{source.Name}__ConnectionString in the environment");
+        }
+
+        var password = Password(factory, connectionString);
         _connection = factory.CreateConnection()!;
-        _connection.ConnectionString = source.ConnectionString
-            ?? throw new ExtractFileException(Describe(source, from, to), $"no connection string: set Sources__{source.Name}__ConnectionString in the environment");
+        try
+        {
+            _connection.ConnectionString = connectionString;
+        }
+        catch (ArgumentException ex)
+        {
+            // Providers name the bad keyword, not its value; the password is blanked all the same.
+            _connection.Dispose();
+            throw new ExtractFileException(run, $"the connection string of Sources:{source.Name} is invalid: {Cause(ex, password)}");
+        }
+
+        _server = Server(_connection);
+        _password = password;
         _command = _connection.CreateCommand();
         _command.CommandText = source.Query;
         AddParameter("from", from);
@@ -34,14 +59,23 @@ public sealed class DatabaseExtractReader : IDisposable
         try
         {
             _connection.Open();
+        }
+        catch (Exception ex) when (ex is DbException or InvalidOperationException or TimeoutException)
+        {
+            // An unreachable database fails the run as a whole, recorded in the ledger like a file
+            // that cannot be read.
+            Dispose();
+            throw new ExtractFileException(run, $"cannot connect to {_server}: {Cause(ex, password)}");
+        }
+
+        try
+        {
             _reader = _command.ExecuteReader();
         }
         catch (DbException ex)
         {
-            // An unreachable database or a query that does not run fails the run as a whole, recorded
-            // in the ledger like a file that cannot be read. Provider messages name no secrets.
             Dispose();
-            throw new ExtractFileException(Describe(source, from, to), "the query failed: " + ex.Message);
+            throw new ExtractFileException(run, $"the query failed on {_server}: {Cause(ex, password)}");
         }
 
         var canonical = CanonicalColumns.For(source.Dataset);
@@ -78,7 +112,7 @@ public sealed class DatabaseExtractReader : IDisposable
     {
         "SQLITE" => SqliteFactory.Instance,
         "POSTGRES" or "POSTGRESQL" or "NPGSQL" => NpgsqlFactory.Instance,
-        "SQLSERVER" or "MSSQL" => SqlServerFactory(),
+        "SQLSERVER" or "MSSQL" => SqlClientFactory.Instance,
         _ => throw new ArgumentException($"unknown database provider '{provider}' (sqlite, postgres or sqlserver)", nameof(provider)),
     };
 
@@ -105,6 +139,9 @@ public sealed class DatabaseExtractReader : IDisposable
         }
     }
 
+    /// <summary>A fault while reading the rows, as the ledger records it: the server and the cause, the password blanked.</summary>
+    public string ReadFailure(Exception exception) => $"the query failed while reading its rows on {_server}: {Cause(exception, _password)}";
+
     public void Dispose()
     {
         _reader?.Dispose();
@@ -126,12 +163,117 @@ public sealed class DatabaseExtractReader : IDisposable
         _ => value.ToString() ?? "",
     };
 
-    private static DbProviderFactory SqlServerFactory()
+    /// <summary>
+    /// The server as a message may name it, from the parsed connection string (never the string
+    /// itself): the SQLite file, the PostgreSQL host and port, the SQL Server data source.
+    /// </summary>
+    internal static string Server(DbConnection connection) => connection switch
     {
-        var type = Type.GetType("Microsoft.Data.SqlClient.SqlClientFactory, Microsoft.Data.SqlClient")
-            ?? throw new ArgumentException("the sqlserver provider is not in this build: rebuild with -p:EnableSqlServer=true (see README)");
-        return (DbProviderFactory)type.GetField("Instance")!.GetValue(null)!;
+        SqliteConnection sqlite => "SQLite " + TextSafety.Printable(new SqliteConnectionStringBuilder(sqlite.ConnectionString).DataSource, 200),
+        NpgsqlConnection npgsql => Postgres(new NpgsqlConnectionStringBuilder(npgsql.ConnectionString)),
+        SqlConnection sql => SqlServer(new SqlConnectionStringBuilder(sql.ConnectionString)),
+        _ => connection.GetType().Name,
+    };
+
+    private static string Postgres(NpgsqlConnectionStringBuilder builder) =>
+        string.Create(CultureInfo.InvariantCulture, $"PostgreSQL {TextSafety.Printable(builder.Host)}:{builder.Port}")
+        + (string.IsNullOrEmpty(builder.Database) ? "" : $" (database {TextSafety.Printable(builder.Database)})");
+
+    /// <summary>SQL Server's <c>Data Source</c> as written (<c>tcp:host,port</c>, <c>host\instance</c>); port 1433 when it names none.</summary>
+    private static string SqlServer(SqlConnectionStringBuilder builder)
+    {
+        var source = string.IsNullOrWhiteSpace(builder.DataSource) ? "(local)" : builder.DataSource.Trim();
+        var bare = source.StartsWith("tcp:", StringComparison.OrdinalIgnoreCase) ? source[4..] : source;
+        var port = bare.Contains(',', StringComparison.Ordinal) || bare.Contains('\\', StringComparison.Ordinal) ? "" : ",1433";
+        return $"SQL Server {TextSafety.Printable(bare + port)}"
+            + (string.IsNullOrEmpty(builder.InitialCatalog) ? "" : $" (database {TextSafety.Printable(builder.InitialCatalog)})");
     }
+
+    /// <summary>The connection string's password, to blank it in any message; null when it has none or does not parse.</summary>
+    private static string? Password(DbProviderFactory factory, string connectionString)
+    {
+        try
+        {
+            var builder = factory.CreateConnectionStringBuilder() ?? new DbConnectionStringBuilder();
+            builder.ConnectionString = connectionString;
+            foreach (var key in new[] { "Password", "Pwd" })
+            {
+                if (builder.TryGetValue(key, out var value) && value is string { Length: > 0 } text)
+                {
+                    return text;
+                }
+            }
+        }
+        catch (ArgumentException)
+        {
+            // Fall through to the generic parser below.
+        }
+
+        try
+        {
+            var generic = new DbConnectionStringBuilder { ConnectionString = connectionString };
+            foreach (var key in new[] { "password", "pwd" })
+            {
+                if (generic.TryGetValue(key, out var value) && value is string { Length: > 0 } text)
+                {
+                    return text;
+                }
+            }
+        }
+        catch (ArgumentException)
+        {
+            // A string no parser reads has no password we could find; the provider refuses it too.
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The provider's message and, when it says more, the innermost cause (SqlClient wraps "host not
+    /// found" in a general network sentence); the password blanked, control characters escaped.
+    /// </summary>
+    internal static string Cause(Exception exception, string? password)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var message = OneLine(exception.Message);
+        var inner = exception;
+        while (inner.InnerException is not null)
+        {
+            inner = inner.InnerException;
+        }
+
+        // SqlClient on Linux reports a refused connection as a SocketException whose code is
+        // "Success": that says nothing, so only a code that means something is added.
+        var innerMessage = inner switch
+        {
+            _ when ReferenceEquals(inner, exception) => "",
+            SocketException { SocketErrorCode: SocketError.Success } => "",
+            SocketException socket => SocketCause(socket),
+            _ => OneLine(inner.Message),
+        };
+        if (innerMessage.Length > 0 && !message.Contains(innerMessage, StringComparison.OrdinalIgnoreCase))
+        {
+            message += " (" + innerMessage + ")";
+        }
+
+        if (!string.IsNullOrEmpty(password))
+        {
+            message = message.Replace(password, "***", StringComparison.Ordinal);
+        }
+
+        return TextSafety.Printable(message, 400);
+    }
+
+    private static string SocketCause(SocketException socket) => socket.SocketErrorCode switch
+    {
+        SocketError.ConnectionRefused => "connection refused",
+        SocketError.HostNotFound or SocketError.NoData => "host not found",
+        SocketError.TimedOut => "timed out",
+        SocketError.HostUnreachable or SocketError.NetworkUnreachable => "host unreachable",
+        _ => OneLine(socket.Message),
+    };
+
+    private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     private void AddParameter(string name, DateOnly value)
     {

@@ -181,7 +181,7 @@ public sealed class ExtractLoader(IReportingStore store, ReferenceDataOptions re
             catch (DbException ex)
             {
                 var failedHeader = new LoadHeader(source.Name, source.Dataset, name, to, "", time.GetUtcNow());
-                return await FailAsync(source, failedHeader, new Tally(reference), $"{name}: the query failed while reading its rows: {Shown(ex.Message, 200)}", [], cancellationToken);
+                return await FailAsync(source, failedHeader, new Tally(reference), $"{name}: {reader.ReadFailure(ex)}", [], cancellationToken);
             }
 
             var sha = HashRows(rows);

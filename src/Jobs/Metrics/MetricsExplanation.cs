@@ -1,6 +1,6 @@
 // SPEC §3 and §4.1: the policy and claim lines behind a metrics figure, with each rule's verdict ("why is my number this").
 using System.Globalization;
-using System.Text;
+using CsvHelper;
 using Reporting.Jobs.Domain;
 
 namespace Reporting.Jobs.Metrics;
@@ -492,28 +492,12 @@ public sealed class MetricsExplanation
     private static List<RenewalVerdict> Cohort(MetricsResult result, ExplanationFilter filter) =>
         [.. result.Renewals.Where(v => filter.BranchIs(v.Branch) && filter.InsurerIs(v.Expiring.InsurerCode) && filter.AdvisorIs(v.Expiring.AdvisorId))];
 
-    /// <summary>Aligned plain-text tables under a heading naming the metric, the month, the date and the filter.</summary>
-    public string ToText()
-    {
-        var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"explain {NameOf(Metric)}: month {Month} as of {Date(AsOf)}, {FilterText()}\n");
-        foreach (var table in Tables)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"\n{table.Name} ({table.Rows.Count} lines): {table.Title}\n");
-            var cells = table.Rows.Select(r => r.Select(c => c ?? "—").ToList()).ToList();
-            var widths = table.Columns.Select((c, i) => cells.Select(r => r[i].Length).Append(c.Length).Max()).ToList();
-            text.Append(Line(table.Columns, widths));
-            foreach (var row in cells)
-            {
-                text.Append(Line(row, widths));
-            }
-        }
-
-        return text.ToString();
-    }
-
-    private static string Line(IEnumerable<string> cells, List<int> widths) =>
-        string.Join("  ", cells.Select((c, i) => c.PadRight(widths[i]))).TrimEnd() + "\n";
+    /// <summary>
+    /// The first line of the text form: metric, month, as-of date and filter
+    /// (<c>explain renewal: month 2026-10 as of 2026-11-15, branch B01</c>). The text form itself,
+    /// a console table per <see cref="Tables"/> entry, is the command line's (<c>ExplainText</c>).
+    /// </summary>
+    public string Heading => string.Create(CultureInfo.InvariantCulture, $"explain {NameOf(Metric)}: month {Month} as of {Date(AsOf)}, {FilterText()}");
 
     private string FilterText()
     {
@@ -547,30 +531,49 @@ public sealed class MetricsExplanation
     /// (<c>section</c> then the column names) and rows starting with the section name; sections are
     /// separated by one empty line; a null figure is an empty field. Cells of
     /// <see cref="NumberColumns"/> are written as they are; every other cell is text and is
-    /// neutralised when it begins like a formula (<see cref="CsvCell.Text"/>).
+    /// neutralised when it begins like a formula (<see cref="CsvCell.WriteText"/>).
     /// </summary>
     public string ToCsv()
     {
-        var csv = new StringBuilder();
-        Section(csv, "explain", ["metric", "month", "asOf", "branch", "insurer", "advisor"], [Row(NameOf(Metric), Month.ToString(), Date(AsOf), Filter.Branch, Filter.Insurer, Filter.Advisor)]);
+        using var writer = new StringWriter(CultureInfo.InvariantCulture);
+        Section(writer, "explain", ["metric", "month", "asOf", "branch", "insurer", "advisor"], [Row(NameOf(Metric), Month.ToString(), Date(AsOf), Filter.Branch, Filter.Insurer, Filter.Advisor)]);
         foreach (var table in Tables)
         {
-            csv.Append('\n');
-            Section(csv, table.Name, table.Columns, table.Rows);
+            writer.Write('\n');
+            Section(writer, table.Name, table.Columns, table.Rows);
         }
 
-        return csv.ToString();
+        return writer.ToString();
     }
 
-    private static void Section(StringBuilder csv, string name, IReadOnlyList<string> columns, IEnumerable<IReadOnlyList<string?>> rows)
+    /// <summary>One section: a CSV table of its own (CsvHelper's writer, every row as wide as its header).</summary>
+    private static void Section(TextWriter writer, string name, IReadOnlyList<string> columns, IEnumerable<IReadOnlyList<string?>> rows)
     {
         var numbers = columns.Select(NumberColumns.Contains).ToArray();
-        csv.Append("section,").Append(string.Join(",", columns.Select(CsvCell.Text))).Append('\n');
+        using var csv = CsvWriter.Create(writer, CsvCell.Options, leaveOpen: true);
+        csv.WriteText("section");
+        foreach (var column in columns)
+        {
+            csv.WriteText(column);
+        }
+
+        csv.EndRecord();
         foreach (var row in rows)
         {
-            csv.Append(CsvCell.Text(name)).Append(',')
-                .Append(string.Join(",", row.Select((c, i) => numbers[i] ? CsvCell.Number(c) : CsvCell.Text(c))))
-                .Append('\n');
+            csv.WriteText(name);
+            for (var i = 0; i < row.Count; i++)
+            {
+                if (numbers[i])
+                {
+                    csv.WriteNumber(row[i]);
+                }
+                else
+                {
+                    csv.WriteText(row[i]);
+                }
+            }
+
+            csv.EndRecord();
         }
     }
 

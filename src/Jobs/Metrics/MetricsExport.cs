@@ -2,6 +2,7 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using CsvHelper;
 using Reporting.Jobs.Domain;
 
 namespace Reporting.Jobs.Metrics;
@@ -13,10 +14,10 @@ namespace Reporting.Jobs.Metrics;
 /// denominator is <c>null</c>; configured constants (referral <c>target</c>, commission
 /// <c>rate</c>) keep the digits they were configured with (<c>0.5</c>, <c>0.18</c>). An advisor
 /// row for policies sold without a branch has <c>"branch": null</c>.</para>
-/// <para>CSV (RFC 4180, comma, LF): a <c>report</c> section with <c>asOf</c> and <c>month</c>, then
+/// <para>CSV (RFC 4180, comma, LF; CsvHelper's writer, one per section): a <c>report</c> section with <c>asOf</c> and <c>month</c>, then
 /// one section per list in JSON order, each a header line (<c>section</c> then the JSON field
 /// names) and its rows, whose first field is the section name; sections are separated by an
-/// empty line; null is an empty field; numbers are formatted as in JSON. Fields go through
+/// empty line; null is an empty field; numbers are formatted as in JSON. Fields are written through
 /// <see cref="CsvCell"/>: the code fields (branch, insurer, advisor, coverage, tier, window,
 /// reason, and the dates of the <c>report</c> section) are text, neutralised when they begin like a
 /// formula (<c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, tab, carriage return: a <c>'</c> in front);
@@ -134,12 +135,28 @@ public static class MetricsExport
         writer.Write($"\n  ]{comma}\n");
     }
 
+    /// <summary>One section: a CSV table of its own (CsvHelper's writer, every row as wide as its header), then an empty line.</summary>
     private static void CsvSection(TextWriter writer, string name, string[] fields, IEnumerable<Value[]> rows, bool last = false)
     {
-        writer.Write("section," + string.Join(",", fields.Select(CsvCell.Text)) + "\n");
-        foreach (var values in rows)
+        using (var csv = CsvWriter.Create(writer, CsvCell.Options, leaveOpen: true))
         {
-            writer.Write(CsvCell.Text(name) + "," + string.Join(",", values.Select(v => v.Csv)) + "\n");
+            csv.WriteText("section");
+            foreach (var field in fields)
+            {
+                csv.WriteText(field);
+            }
+
+            csv.EndRecord();
+            foreach (var values in rows)
+            {
+                csv.WriteText(name);
+                foreach (var value in values)
+                {
+                    value.WriteCsv(csv);
+                }
+
+                csv.EndRecord();
+            }
         }
 
         if (!last)
@@ -154,23 +171,35 @@ public static class MetricsExport
     private static string Text(string value) =>
         "\"" + JsonEncodedText.Encode(value, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString() + "\"";
 
-    /// <summary>One field, formatted once for JSON and once for CSV: text (neutralised in CSV) or a number (as it is).</summary>
-    private readonly record struct Value(string Json, string Csv)
+    /// <summary>One field: its JSON literal, and its CSV text written as text (neutralised) or as a number (as it is).</summary>
+    private readonly record struct Value(string Json, string? Csv, bool IsNumber)
     {
         private const string Null = "null";
 
-        public static Value Of(string? text) => text is null ? new(Null, "") : new(Text(text), CsvCell.Text(text));
+        public static Value Of(string? text) => text is null ? new(Null, null, false) : new(Text(text), text, false);
 
         public static Value Of(int number) => Number(number.ToString(CultureInfo.InvariantCulture));
 
         public static Value Money(decimal amount) => Number(Rounding.Money(amount).ToString("0.00", CultureInfo.InvariantCulture));
 
         public static Value Rate(decimal? rate) =>
-            rate is { } r ? Number(Rounding.Rate(r).ToString("0.0000", CultureInfo.InvariantCulture)) : new(Null, "");
+            rate is { } r ? Number(Rounding.Rate(r).ToString("0.0000", CultureInfo.InvariantCulture)) : new(Null, null, true);
 
         /// <summary>A configured constant, with the digits it was configured with.</summary>
         public static Value Configured(decimal constant) => Number(constant.ToString(CultureInfo.InvariantCulture));
 
-        private static Value Number(string text) => new(text, CsvCell.Number(text));
+        public void WriteCsv(CsvWriter csv)
+        {
+            if (IsNumber)
+            {
+                csv.WriteNumber(Csv);
+            }
+            else
+            {
+                csv.WriteText(Csv);
+            }
+        }
+
+        private static Value Number(string text) => new(text, text, true);
     }
 }

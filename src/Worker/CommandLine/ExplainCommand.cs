@@ -25,7 +25,7 @@ internal static class ExplainCommand
         var branch = new Option<string?>("--branch") { Description = "Only this branch's lines (e.g. B01)" };
         var insurer = new Option<string?>("--insurer") { Description = "Only this insurer's lines (renewal, conversion, referral, commission, lostreasons)" };
         var advisor = new Option<string?>("--advisor") { Description = "Only this advisor's lines (renewal, conversion, advisor, lostreasons)" };
-        var format = new Option<string>("--format") { Description = "text or csv", DefaultValueFactory = _ => "text" };
+        var format = new Option<string>("--format") { Description = "text (tables) or csv", DefaultValueFactory = _ => "text" };
         format.OneOf("text", "csv");
         var output = new Option<string?>("--out") { Description = "Write to this file instead of standard output" };
         var command = new Command("explain", "List the policy and claim lines behind a metrics figure, with the rule's verdict for each and totals equal to the metrics rows")
@@ -65,16 +65,21 @@ internal static class ExplainCommand
             var options = host.Services.GetRequiredService<IOptions<MetricsOptions>>().Value;
             var filter = new ExplanationFilter(Code(parse.GetValue(branch)), Code(parse.GetValue(insurer)), Code(parse.GetValue(advisor)));
             var explanation = MetricsExplanation.Explain(result, options, chosen, filter);
-            var text = parse.GetValue(format) == "csv" ? explanation.ToCsv() : explanation.ToText();
+            var csv = parse.GetValue(format) == "csv";
             if (parse.GetValue(output) is { } file)
             {
+                var text = csv ? explanation.ToCsv() : ExplainText.ToText(explanation);
                 await File.WriteAllTextAsync(file, text, new UTF8Encoding(false), cancellationToken);
+            }
+            else if (csv)
+            {
+                await using var writer = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false));
+                await writer.WriteAsync(explanation.ToCsv().AsMemory(), cancellationToken);
+                await writer.FlushAsync(cancellationToken);
             }
             else
             {
-                await using var writer = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false));
-                await writer.WriteAsync(text.AsMemory(), cancellationToken);
-                await writer.FlushAsync(cancellationToken);
+                ExplainText.Write(explanation, ConsoleOutput.StandardOutput());
             }
 
             return 0;

@@ -240,7 +240,8 @@ public sealed class CommandFailureTests
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.WorkFailed), run.ToString());
         Assert.That(run.StandardError, Does.Contain($"SMTP 127.0.0.1:{port}: connection refused"));
         Assert.That(run.Output, Does.Not.Contain("Failure sending mail"));
-        Assert.That(history.StandardOutput, Does.Contain($"FAILED\tmorning/2026-03-02/B01\tmanager.b01@dealer.example\tattempts 1\trun #1\tSMTP 127.0.0.1:{port}: connection refused"));
+        var deliveries = history.StandardOutput.Split('\n').Select(l => l.Split('│').Select(c => c.Trim()).ToArray()).Where(cells => cells.Length == 6);
+        Assert.That(deliveries.Single(cells => cells[2] == "manager.b01@dealer.example"), Is.EqualTo(new[] { "FAILED", "morning/2026-03-02/B01", "manager.b01@dealer.example", "1", "#1", $"SMTP 127.0.0.1:{port}: connection refused" }));
         Assert.That(run.HasStackTrace, Is.False, run.ToString());
     }
 

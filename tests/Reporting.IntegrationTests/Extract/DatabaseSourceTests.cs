@@ -160,7 +160,7 @@ public sealed class DatabaseSourceTests(string provider)
 
     [TestCase("sqlite")]
     [TestCase("postgres")]
-    public async Task A_query_that_cannot_run_fails_naming_the_run_and_the_cause(string crm)
+    public async Task A_query_that_cannot_run_fails_naming_the_run_the_server_and_the_cause(string crm)
     {
         var source = await FollowUpSourceAsync(crm, Row(1001, "2026-10-11"));
         source.Query = source.Query!.Replace("FROM crm_followups", "FROM crm_followup_log", StringComparison.Ordinal);
@@ -168,7 +168,8 @@ public sealed class DatabaseSourceTests(string provider)
         var result = await _store.Loader().LoadQueryAsync(source, From, To);
 
         Assert.That(result.Outcome, Is.EqualTo(LoadOutcome.Failed));
-        Assert.That(result.Error, Does.StartWith("crm@2026-10-10..2026-10-15: the query failed: ").And.Contain("crm_followup_log"));
+        var server = crm == "sqlite" ? "SQLite " + Path.Combine(_store.Folder, "crm.db") : "PostgreSQL ";
+        Assert.That(result.Error, Does.StartWith($"crm@2026-10-10..2026-10-15: the query failed on {server}").And.Contain("crm_followup_log"));
         Assert.That((await _store.Store.GetLedgerAsync()).Single().Status, Is.EqualTo(Reporting.Jobs.Store.IngestStatus.FAILED));
     }
 

@@ -37,7 +37,7 @@ public sealed class CsvInjectionTests
     [TestCase("", "")]
     public void A_text_field_that_begins_like_a_formula_gets_a_quote_in_front(string value, string written)
     {
-        Assert.That(CsvCell.Text(value), Is.EqualTo(written));
+        Assert.That(Written(csv => csv.WriteText(value)), Is.EqualTo(written + ",end\n"));
     }
 
     [TestCase("-12.50")]
@@ -46,7 +46,13 @@ public sealed class CsvInjectionTests
     [TestCase("")]
     public void A_number_field_is_written_as_it_is(string value)
     {
-        Assert.That(CsvCell.Number(value), Is.EqualTo(value));
+        Assert.That(Written(csv => csv.WriteNumber(value)), Is.EqualTo(value + ",end\n"));
+    }
+
+    [Test]
+    public void A_null_text_or_number_is_an_empty_field()
+    {
+        Assert.That(Written(csv => { csv.WriteText(null); csv.WriteNumber(null); }), Is.EqualTo(",,end\n"));
     }
 
     [Test]
@@ -211,6 +217,20 @@ public sealed class CsvInjectionTests
 
     private static IEnumerable<string> NumberFields(Dictionary<string, List<Dictionary<string, string>>> sections, IReadOnlySet<string> numbers) =>
         sections.Values.SelectMany(rows => rows).SelectMany(r => r.Where(f => numbers.Contains(f.Key)).Select(f => f.Value));
+
+    /// <summary>One record as the exports write it: the fields <paramref name="write"/> writes, then a field <c>end</c>.</summary>
+    private static string Written(Action<CsvWriter> write)
+    {
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        using (var csv = CsvWriter.Create(text, CsvCell.Options, leaveOpen: true))
+        {
+            write(csv);
+            csv.WriteField("end");
+            csv.EndRecord();
+        }
+
+        return text.ToString();
+    }
 
     private static bool StartsLikeAFormula(string value) => value.Length > 0 && CsvCell.FormulaStarts.Contains(value[0], StringComparison.Ordinal);
 

@@ -1,6 +1,7 @@
 using Reporting.Jobs.Domain;
 using Reporting.Jobs.Metrics;
 using Reporting.Testing.Builders;
+using Reporting.Worker.CommandLine;
 
 namespace Reporting.Tests.Metrics;
 
@@ -280,7 +281,7 @@ public class MetricsExplanationTests
         foreach (var metric in Enum.GetValues<ExplainedMetric>())
         {
             var explanation = Explain(metric);
-            foreach (var output in new[] { explanation.ToText(), explanation.ToCsv() })
+            foreach (var output in new[] { ExplainText.ToText(explanation), explanation.ToCsv() })
             {
                 Assert.That(output, Does.Not.Contain("张三").And.Not.Contain("13812341234").And.Not.Contain("粤B").And.Not.Contain("LVIN"), metric.ToString());
             }
@@ -290,7 +291,7 @@ public class MetricsExplanationTests
     [Test]
     public void Text_shows_money_with_2_decimals_rates_with_4_and_null_as_a_dash()
     {
-        var text = Explain(ExplainedMetric.Renewal, branch: "B01").ToText();
+        var text = ExplainText.ToText(Explain(ExplainedMetric.Renewal, branch: "B01"));
 
         Assert.That(text, Does.StartWith("explain renewal: month 2026-10 as of 2026-11-15, branch B01\n"));
         Assert.That(text, Does.Contain("3000.00").And.Contain("0.3333").And.Contain("—"));
@@ -319,8 +320,8 @@ public class MetricsExplanationTests
         var forward = MetricsRun.For(AsOf, [.. result.Renewals.Select(v => v.Expiring)], month: MetricsRun.October2026);
 
         Assert.That(
-            MetricsExplanation.Explain(reversed, MetricsOptions.CreateDefault(), ExplainedMetric.LostReasons).ToText(),
-            Is.EqualTo(MetricsExplanation.Explain(forward, MetricsOptions.CreateDefault(), ExplainedMetric.LostReasons).ToText()));
+            ExplainText.ToText(MetricsExplanation.Explain(reversed, MetricsOptions.CreateDefault(), ExplainedMetric.LostReasons)),
+            Is.EqualTo(ExplainText.ToText(MetricsExplanation.Explain(forward, MetricsOptions.CreateDefault(), ExplainedMetric.LostReasons))));
     }
 }
 
