@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using MimeKit;
 using Reporting.Jobs.Hosting;
 
 namespace Reporting.Jobs.Delivery;
@@ -17,9 +19,10 @@ public static class DeliveryExtensions
         }
 
         services.AddSingleton(options);
+        services.AddSingleton(sp => new MailComposer(options, sp.GetRequiredService<BusinessCalendar>().Zone));
         services.AddSingleton<IMailTransport>(sp => options.Mode == DeliveryMode.Smtp
-            ? new SmtpMailTransport(options)
-            : new OutboxMailTransport(sp.GetRequiredService<ReportingPaths>().Resolve(options.OutboxFolder), options));
+            ? new SmtpMailTransport(options, sp.GetRequiredService<ReportingPaths>().Home, sp.GetService<ILogger<SmtpMailTransport>>())
+            : new OutboxMailTransport(sp.GetRequiredService<ReportingPaths>().Resolve(options.OutboxFolder)));
         return services;
     }
 
@@ -41,17 +44,40 @@ public static class DeliveryExtensions
             yield return $"Delivery:Smtp:Timeout must be positive, got {options.Smtp.Timeout}.";
         }
 
+        if (options.Smtp.Security is { } security && options.Smtp.StartTls is { } startTls
+            && security != (startTls ? SmtpSecurity.StartTls : SmtpSecurity.None))
+        {
+            yield return $"Delivery:Smtp:StartTls={(startTls ? "true" : "false")} contradicts Delivery:Smtp:Security={security}: StartTls is the old name, set only Delivery:Smtp:Security (StartTls, SslOnConnect, None or Auto).";
+        }
+
+        if (options.MessageIdDomain.Length > 0 && !IsDomain(options.MessageIdDomain))
+        {
+            yield return $"Delivery:MessageIdDomain is not a domain name: '{Domain.TextSafety.Printable(options.MessageIdDomain)}'.";
+        }
+
         foreach (var (key, list) in new[] { ("GroupRecipients", options.GroupRecipients), ("FinanceRecipients", options.FinanceRecipients), ("OpsRecipients", options.OpsRecipients) })
         {
-            foreach (var address in list.Where(a => !System.Net.Mail.MailAddress.TryCreate(a, out _)))
+            foreach (var address in list.Where(a => !IsAddress(a)))
             {
                 yield return $"Delivery:{key} has an invalid address '{address}'.";
             }
         }
 
-        if (!System.Net.Mail.MailAddress.TryCreate(options.From, out _))
+        if (!IsAddress(options.From))
         {
             yield return $"Delivery:From is not an address: '{options.From}'.";
         }
     }
+
+    /// <summary>A plain <c>local@domain</c> address MimeKit parses (no display name, no group).</summary>
+    public static bool IsAddress(string? address) =>
+        address is { Length: > 0 }
+        && MailboxAddress.TryParse(address, out var mailbox)
+        && string.IsNullOrEmpty(mailbox.Name)
+        && mailbox.LocalPart.Length > 0
+        && IsDomain(mailbox.Domain);
+
+    private static bool IsDomain(string domain) =>
+        domain.Length is > 0 and <= 253
+        && domain.Split('.').All(label => label.Length is > 0 and <= 63 && label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') && label[0] != '-' && label[^1] != '-');
 }
