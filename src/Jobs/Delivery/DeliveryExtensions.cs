@@ -63,17 +63,17 @@ public static class DeliveryExtensions
             }
         }
 
-        if (!IsAddress(options.From))
+        if (!IsAddress(options.From, allowDisplayName: true))
         {
             yield return $"Delivery:From is not an address: '{options.From}'.";
         }
     }
 
-    /// <summary>A plain <c>local@domain</c> address MimeKit parses (no display name, no group).</summary>
-    public static bool IsAddress(string? address) =>
+    /// <summary>A <c>local@domain</c> address MimeKit parses, with a display name only when allowed; never a group or a list.</summary>
+    public static bool IsAddress(string? address, bool allowDisplayName = false) =>
         address is { Length: > 0 }
         && MailboxAddress.TryParse(address, out var mailbox)
-        && string.IsNullOrEmpty(mailbox.Name)
+        && (allowDisplayName || string.IsNullOrEmpty(mailbox.Name))
         && mailbox.LocalPart.Length > 0
         && IsDomain(mailbox.Domain);
 

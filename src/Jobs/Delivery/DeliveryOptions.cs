@@ -26,6 +26,7 @@ public sealed class DeliveryOptions
     /// <summary>The finance share: workbooks are written here, relative to the data folder.</summary>
     public string OutputFolder { get; set; } = "output";
 
+    /// <summary>The sender: an address, optionally with a display name (<c>车商渠道报表 &lt;reports@dealer.example&gt;</c>).</summary>
     public string From { get; set; } = "reports@dealer.example";
 
     /// <summary>Group management: the group morning email.</summary>
@@ -51,7 +52,7 @@ public sealed class DeliveryOptions
     /// <summary>The domain <c>Message-ID</c>s end in: <see cref="MessageIdDomain"/>, else the From address's domain.</summary>
     public string EffectiveMessageIdDomain =>
         MessageIdDomain is { Length: > 0 } domain ? domain
-        : From.LastIndexOf('@') is var at and >= 0 ? From[(at + 1)..]
+        : MimeKit.MailboxAddress.TryParse(From, out var from) && from.Domain.Length > 0 ? from.Domain
         : "localhost";
 }
 

@@ -49,7 +49,7 @@ public sealed class MailComposer(DeliveryOptions options, TimeZoneInfo businessZ
             MessageId = hash[..32] + "@" + options.EffectiveMessageIdDomain,
             Subject = message.Subject,
         };
-        mime.From.Add(Address(options.From));
+        mime.From.Add(Address(options.From, allowDisplayName: true));
         foreach (var to in message.To)
         {
             mime.To.Add(Address(to));
@@ -87,8 +87,8 @@ public sealed class MailComposer(DeliveryOptions options, TimeZoneInfo businessZ
         return mime;
     }
 
-    private static MailboxAddress Address(string address) =>
-        DeliveryExtensions.IsAddress(address) && MailboxAddress.TryParse(address, out var mailbox)
+    private static MailboxAddress Address(string address, bool allowDisplayName = false) =>
+        DeliveryExtensions.IsAddress(address, allowDisplayName) && MailboxAddress.TryParse(address, out var mailbox)
             ? mailbox
             : throw new MailDeliveryException($"not an email address: '{TextSafety.Printable(address, 100)}'");
 

@@ -78,12 +78,20 @@ public sealed class OutboxMailTransport(string outboxFolder) : IMailTransport
             var target = Path.Combine(outboxFolder, FileNameFor(key));
             // Write beside the target, then rename over it: a reader never sees half a message.
             var partial = target + ".partial";
-            await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None))
+            try
             {
-                await message.WriteToAsync(MailComposer.Format, file, cancellationToken);
-            }
+                await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None))
+                {
+                    await message.WriteToAsync(MailComposer.Format, file, cancellationToken);
+                }
 
-            File.Move(partial, target, overwrite: true);
+                File.Move(partial, target, overwrite: true);
+            }
+            catch
+            {
+                File.Delete(partial);
+                throw;
+            }
         }
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
