@@ -223,6 +223,26 @@ public sealed class MailDeliveryTests
     }
 
     [Test]
+    public void A_server_that_never_answers_fails_the_send_after_the_configured_timeout()
+    {
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+        var options = new DeliveryOptions
+        {
+            Mode = DeliveryMode.Smtp,
+            From = From,
+            Smtp = new SmtpOptions { Host = "127.0.0.1", Port = port, Security = SmtpSecurity.None, Timeout = TimeSpan.FromSeconds(1) },
+        };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var failure = Assert.ThrowsAsync<MailDeliveryException>(() => SendOneAsync(new SmtpMailTransport(options), options))!;
+
+        Assert.That(failure.Message, Is.EqualTo($"SMTP 127.0.0.1:{port}: timed out (Delivery:Smtp:Timeout)"));
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)));
+    }
+
+    [Test]
     public async Task The_server_receives_exactly_the_bytes_the_outbox_writes()
     {
         var server = await ServerAsync();
