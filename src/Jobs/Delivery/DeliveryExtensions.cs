@@ -9,10 +9,26 @@ namespace Reporting.Jobs.Delivery;
 public static class DeliveryExtensions
 {
     /// <summary>Binds <c>Delivery</c> and registers the transport <c>Delivery:Mode</c> names.</summary>
-    public static IServiceCollection AddReportingDelivery(this IServiceCollection services, IConfiguration configuration)
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The configuration.</param>
+    /// <param name="home">The home folder: a relative <c>Delivery:Smtp:TrustedCertificate</c> file is read from there, at start-up.</param>
+    public static IServiceCollection AddReportingDelivery(this IServiceCollection services, IConfiguration configuration, string? home = null)
     {
         var options = configuration.GetSection(DeliveryOptions.SectionName).Get<DeliveryOptions>() ?? new DeliveryOptions();
+        home ??= Directory.GetCurrentDirectory();
         var problems = Validate(options).ToList();
+        if (options.Mode == DeliveryMode.Smtp)
+        {
+            try
+            {
+                SmtpMailTransport.TrustedThumbprint(options.Smtp.TrustedCertificate, home);
+            }
+            catch (InvalidOperationException ex)
+            {
+                problems.Add(ex.Message);
+            }
+        }
+
         if (problems.Count > 0)
         {
             throw new InvalidOperationException("Invalid configuration:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  " + p)));
@@ -21,7 +37,7 @@ public static class DeliveryExtensions
         services.AddSingleton(options);
         services.AddSingleton(sp => new MailComposer(options, sp.GetRequiredService<BusinessCalendar>().Zone));
         services.AddSingleton<IMailTransport>(sp => options.Mode == DeliveryMode.Smtp
-            ? new SmtpMailTransport(options, sp.GetRequiredService<ReportingPaths>().Home, sp.GetService<ILogger<SmtpMailTransport>>())
+            ? new SmtpMailTransport(options, home, sp.GetService<ILogger<SmtpMailTransport>>())
             : new OutboxMailTransport(sp.GetRequiredService<ReportingPaths>().Resolve(options.OutboxFolder)));
         return services;
     }

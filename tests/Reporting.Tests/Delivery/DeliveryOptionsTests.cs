@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Reporting.Jobs.Delivery;
 using Reporting.Testing;
 
@@ -81,6 +82,21 @@ public sealed class DeliveryOptionsTests
         var colons = string.Join(':', hex.Chunk(2).Select(c => new string(c)));
 
         Assert.That(SmtpMailTransport.TrustedThumbprint(colons, "/"), Is.EqualTo(Convert.FromHexString(hex)));
+    }
+
+    [Test]
+    public void A_missing_trusted_certificate_file_is_a_configuration_error_at_start_up()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Delivery:Mode"] = "Smtp",
+            ["Delivery:Smtp:Host"] = "relay.internal",
+            ["Delivery:Smtp:TrustedCertificate"] = "certs/no-such-relay.crt",
+        }).Build();
+
+        Assert.That(
+            () => new ServiceCollection().AddReportingDelivery(configuration, Path.GetTempPath()),
+            Throws.InvalidOperationException.With.Message.StartsWith("Invalid configuration:").And.Message.Contains("Delivery:Smtp:TrustedCertificate").And.Message.Contains("no-such-relay.crt"));
     }
 
     [Test]
