@@ -35,6 +35,16 @@ public sealed class MailComposerTests
     }
 
     [Test]
+    public void A_message_written_again_for_a_retry_gives_the_same_bytes()
+    {
+        using var message = Composer().Compose(Message, Identity());
+
+        var first = Text(message);
+
+        Assert.That(Text(message), Is.EqualTo(first));
+    }
+
+    [Test]
     public void The_Date_is_midnight_ending_the_business_date_in_the_business_time_zone()
     {
         using var message = Composer().Compose(Message, Identity());
