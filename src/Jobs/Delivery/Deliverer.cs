@@ -1,5 +1,3 @@
-using System.Net.Mail;
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -14,8 +12,10 @@ public sealed record DeliverySummary(int Sent, int AlreadySent, int Failed, IRea
 /// Sends each message to each of its recipients separately, through the per-recipient delivery
 /// log: a recipient who already has (message, recipient) is skipped unless resending; a failure is
 /// retried with exponential backoff, then logged FAILED so that the next run sends it — once.
+/// Each recipient's message is composed by <see cref="MailComposer"/>; a pass is one transport
+/// batch, so SMTP sends all of a run's messages over one connection.
 /// </summary>
-public sealed class Deliverer(IMailTransport transport, IRunStore runs, SchedulingOptions options, TimeProvider time, ILogger<Deliverer> logger)
+public sealed class Deliverer(IMailTransport transport, MailComposer composer, IRunStore runs, SchedulingOptions options, TimeProvider time, ILogger<Deliverer> logger)
 {
     private readonly ResiliencePipeline _retry = Retry(options, time);
 
@@ -34,7 +34,7 @@ public sealed class Deliverer(IMailTransport transport, IRunStore runs, Scheduli
                 Delay = options.Retry.FirstDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = false,
-                ShouldHandle = new PredicateBuilder().Handle<SmtpException>().Handle<IOException>().Handle<SocketException>(),
+                ShouldHandle = new PredicateBuilder().Handle<MailDeliveryException>(e => e.Transient).Handle<IOException>(),
             });
         }
 
@@ -47,6 +47,7 @@ public sealed class Deliverer(IMailTransport transport, IRunStore runs, Scheduli
         ArgumentNullException.ThrowIfNull(messages);
         int sent = 0, already = 0, failed = 0;
         var errors = new List<string>();
+        await using var batch = transport.OpenBatch();
         foreach (var message in messages)
         {
             foreach (var recipient in message.To.Distinct(StringComparer.OrdinalIgnoreCase))
@@ -59,14 +60,15 @@ public sealed class Deliverer(IMailTransport transport, IRunStore runs, Scheduli
                 }
 
                 var attempts = previous?.Attempts ?? 0;
-                var single = message with { Key = message.Key + "/" + recipient, To = [recipient] };
+                var key = message.Key + "/" + recipient;
                 try
                 {
+                    using var mime = composer.Compose(message with { To = [recipient] }, new MailIdentity(job, businessDate, message.Key, recipient));
                     await _retry.ExecuteAsync(
                         async token =>
                         {
                             attempts++;
-                            await transport.SendAsync(single, token);
+                            await batch.SendAsync(key, mime, token);
                         },
                         cancellationToken);
                     await runs.RecordDeliveryAsync(
@@ -74,7 +76,7 @@ public sealed class Deliverer(IMailTransport transport, IRunStore runs, Scheduli
                         cancellationToken);
                     sent++;
                 }
-                catch (Exception ex) when (ex is SmtpException or IOException or SocketException or InvalidOperationException)
+                catch (Exception ex) when (ex is MailDeliveryException or IOException or UnauthorizedAccessException or InvalidOperationException)
                 {
                     failed++;
                     errors.Add($"{message.Key} to {recipient}: {ex.Message}");

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using MimeKit;
 using Reporting.Jobs.Hosting;
 
 namespace Reporting.Jobs.Delivery;
@@ -7,19 +9,36 @@ namespace Reporting.Jobs.Delivery;
 public static class DeliveryExtensions
 {
     /// <summary>Binds <c>Delivery</c> and registers the transport <c>Delivery:Mode</c> names.</summary>
-    public static IServiceCollection AddReportingDelivery(this IServiceCollection services, IConfiguration configuration)
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The configuration.</param>
+    /// <param name="home">The home folder: a relative <c>Delivery:Smtp:TrustedCertificate</c> file is read from there, at start-up.</param>
+    public static IServiceCollection AddReportingDelivery(this IServiceCollection services, IConfiguration configuration, string? home = null)
     {
         var options = configuration.GetSection(DeliveryOptions.SectionName).Get<DeliveryOptions>() ?? new DeliveryOptions();
+        home ??= Directory.GetCurrentDirectory();
         var problems = Validate(options).ToList();
+        if (options.Mode == DeliveryMode.Smtp)
+        {
+            try
+            {
+                SmtpMailTransport.TrustedThumbprint(options.Smtp.TrustedCertificate, home);
+            }
+            catch (InvalidOperationException ex)
+            {
+                problems.Add(ex.Message);
+            }
+        }
+
         if (problems.Count > 0)
         {
             throw new InvalidOperationException("Invalid configuration:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  " + p)));
         }
 
         services.AddSingleton(options);
+        services.AddSingleton(sp => new MailComposer(options, sp.GetRequiredService<BusinessCalendar>().Zone));
         services.AddSingleton<IMailTransport>(sp => options.Mode == DeliveryMode.Smtp
-            ? new SmtpMailTransport(options)
-            : new OutboxMailTransport(sp.GetRequiredService<ReportingPaths>().Resolve(options.OutboxFolder), options));
+            ? new SmtpMailTransport(options, home, sp.GetService<ILogger<SmtpMailTransport>>())
+            : new OutboxMailTransport(sp.GetRequiredService<ReportingPaths>().Resolve(options.OutboxFolder)));
         return services;
     }
 
@@ -41,17 +60,40 @@ public static class DeliveryExtensions
             yield return $"Delivery:Smtp:Timeout must be positive, got {options.Smtp.Timeout}.";
         }
 
+        if (options.Smtp.Security is { } security && options.Smtp.StartTls is { } startTls
+            && security != (startTls ? SmtpSecurity.StartTls : SmtpSecurity.None))
+        {
+            yield return $"Delivery:Smtp:StartTls={(startTls ? "true" : "false")} contradicts Delivery:Smtp:Security={security}: StartTls is the old name, set only Delivery:Smtp:Security (StartTls, SslOnConnect, None or Auto).";
+        }
+
+        if (options.MessageIdDomain.Length > 0 && !IsDomain(options.MessageIdDomain))
+        {
+            yield return $"Delivery:MessageIdDomain is not a domain name: '{Domain.TextSafety.Printable(options.MessageIdDomain)}'.";
+        }
+
         foreach (var (key, list) in new[] { ("GroupRecipients", options.GroupRecipients), ("FinanceRecipients", options.FinanceRecipients), ("OpsRecipients", options.OpsRecipients) })
         {
-            foreach (var address in list.Where(a => !System.Net.Mail.MailAddress.TryCreate(a, out _)))
+            foreach (var address in list.Where(a => !IsAddress(a)))
             {
                 yield return $"Delivery:{key} has an invalid address '{address}'.";
             }
         }
 
-        if (!System.Net.Mail.MailAddress.TryCreate(options.From, out _))
+        if (!IsAddress(options.From, allowDisplayName: true))
         {
             yield return $"Delivery:From is not an address: '{options.From}'.";
         }
     }
+
+    /// <summary>A <c>local@domain</c> address MimeKit parses, with a display name only when allowed; never a group or a list.</summary>
+    public static bool IsAddress(string? address, bool allowDisplayName = false) =>
+        address is { Length: > 0 }
+        && MailboxAddress.TryParse(address, out var mailbox)
+        && (allowDisplayName || string.IsNullOrEmpty(mailbox.Name))
+        && mailbox.LocalPart.Length > 0
+        && IsDomain(mailbox.Domain);
+
+    private static bool IsDomain(string domain) =>
+        domain.Length is > 0 and <= 253
+        && domain.Split('.').All(label => label.Length is > 0 and <= 63 && label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') && label[0] != '-' && label[^1] != '-');
 }

@@ -35,7 +35,7 @@ public static class ReportingServiceExtensions
         services.AddReportingStore(configuration);
         services.AddSingleton<ExtractLoader>();
         services.AddReportingMetrics(configuration);
-        services.AddReportingDelivery(configuration);
+        services.AddReportingDelivery(configuration, home);
         services.AddSingleton<Reports.ReportRunner>();
         var scheduling = configuration.GetSection(Scheduling.SchedulingOptions.SectionName).Get<Scheduling.SchedulingOptions>() ?? new Scheduling.SchedulingOptions();
         services.AddSingleton(scheduling);

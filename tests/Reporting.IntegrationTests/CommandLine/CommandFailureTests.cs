@@ -231,7 +231,7 @@ public sealed class CommandFailureTests
         environment["Delivery__Mode"] = "Smtp";
         environment["Delivery__Smtp__Host"] = "127.0.0.1";
         environment["Delivery__Smtp__Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        environment["Delivery__Smtp__StartTls"] = "false";
+        environment["Delivery__Smtp__Security"] = "None";
         environment["Scheduling__Retry__Attempts"] = "1";
 
         var run = await WorkerCommand.RunAsync(environment, "run", "morning", "--date", "2026-03-02", "--branch", "B01");

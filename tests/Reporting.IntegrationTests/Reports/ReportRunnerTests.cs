@@ -103,7 +103,7 @@ public sealed class ReportRunnerTests
             ["Delivery:Mode"] = "Smtp",
             ["Delivery:Smtp:Host"] = "127.0.0.1",
             ["Delivery:Smtp:Port"] = server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Delivery:Smtp:StartTls"] = "false",
+            ["Delivery:Smtp:Security"] = "None",
         });
 
         await Execute(host, ReportJobs.Morning, BusinessDate);
@@ -164,7 +164,7 @@ public sealed class ReportRunnerTests
             ["Delivery:Mode"] = "Smtp",
             ["Delivery:Smtp:Host"] = "127.0.0.1",
             ["Delivery:Smtp:Port"] = server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Delivery:Smtp:StartTls"] = "false",
+            ["Delivery:Smtp:Security"] = "None",
             ["Delivery:Smtp:Timeout"] = "00:00:05",
             ["Scheduling:Retry:Attempts"] = "2",
             ["Scheduling:Retry:FirstDelay"] = "00:00:00.200",

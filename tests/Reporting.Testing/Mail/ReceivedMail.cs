@@ -7,7 +7,14 @@ namespace Reporting.Testing.Mail;
 public sealed record ReceivedAttachment(string Name, string ContentType, long Size, string Sha256);
 
 /// <summary>A message as a mail client sees it after MIME decoding.</summary>
-public sealed record ReceivedMail(string From, IReadOnlyList<string> To, string Subject, string Html, IReadOnlyList<ReceivedAttachment> Attachments, string FileName);
+public sealed record ReceivedMail(string From, IReadOnlyList<string> To, string Subject, string Html, IReadOnlyList<ReceivedAttachment> Attachments, string FileName)
+{
+    /// <summary>The <c>Message-ID</c> header with its angle brackets, or empty.</summary>
+    public string MessageId { get; init; } = "";
+
+    /// <summary>The <c>Date</c> header as written, or empty.</summary>
+    public string Date { get; init; } = "";
+}
 
 /// <summary>
 /// Decodes RFC 5322 files (a Maildir, or <c>.eml</c> files) with Python's <c>email</c> package:
@@ -31,7 +38,7 @@ for path in sys.argv[1:]:
             attachments.append({'name': part.get_filename(), 'contentType': part.get_content_type(), 'size': len(data), 'sha256': hashlib.sha256(data).hexdigest()})
         elif part.get_content_type() == 'text/html':
             html = part.get_content()
-    out.append({'from': str(msg['From']), 'to': [a.addr_spec for a in msg['To'].addresses], 'subject': str(msg['Subject']), 'html': html, 'attachments': attachments, 'fileName': path})
+    out.append({'from': str(msg['From']), 'to': [a.addr_spec for a in msg['To'].addresses], 'subject': str(msg['Subject']), 'html': html, 'attachments': attachments, 'fileName': path, 'messageId': str(msg['Message-ID'] or ''), 'date': str(msg['Date'] or '')})
 print(json.dumps(out, ensure_ascii=False))
 """;
 
@@ -68,6 +75,10 @@ print(json.dumps(out, ensure_ascii=False))
             m.GetProperty("html").GetString()!,
             m.GetProperty("attachments").EnumerateArray().Select(a => new ReceivedAttachment(
                 a.GetProperty("name").GetString()!, a.GetProperty("contentType").GetString()!, a.GetProperty("size").GetInt64(), a.GetProperty("sha256").GetString()!)).ToList(),
-            m.GetProperty("fileName").GetString()!)).ToList();
+            m.GetProperty("fileName").GetString()!)
+        {
+            MessageId = m.GetProperty("messageId").GetString()!,
+            Date = m.GetProperty("date").GetString()!,
+        }).ToList();
     }
 }
