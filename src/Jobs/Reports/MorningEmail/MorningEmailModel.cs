@@ -55,6 +55,9 @@ public sealed record CohortSummary(
 public sealed record RatePoint(BusinessMonth Month, int Due, int Renewed, decimal? Rate, decimal Target, bool Current)
 {
     public bool BelowTarget => Rate is { } rate && rate < Target;
+
+    /// <summary>The bar of the rate against the target line (<see cref="BarChart.Rate"/>).</summary>
+    public BarTrack Bar => BarChart.Rate(Rate, Target);
 }
 
 /// <summary>One expiry window (到期时段) of the conversion table.</summary>
@@ -66,7 +69,11 @@ public sealed record WindowLine(
     int Converted,
     int Contacted,
     decimal? Rate,
-    decimal? Cumulative);
+    decimal? Cumulative)
+{
+    /// <summary>The window's conversion rate as a bar (no target: windows have none).</summary>
+    public BarTrack Bar => BarChart.Of(Rate, null, BarChart.Neutral);
+}
 
 /// <summary>
 /// One line of the call list (待跟进名单). Customer fields are masked here, before any template
@@ -142,7 +149,11 @@ public sealed record GroupBranchLine(
     int CallListSize,
     decimal ReferredRepairValue,
     decimal WrittenPremium,
-    decimal? ReferralRatio);
+    decimal? ReferralRatio)
+{
+    /// <summary>The branch's renewal rate as a bar against its target line.</summary>
+    public BarTrack Bar => BarChart.Rate(Cohort.Rate, Cohort.Target);
+}
 
 /// <summary>Group management's morning email: every branch side by side, ranked. No customer data.</summary>
 public sealed record GroupMorningEmail(

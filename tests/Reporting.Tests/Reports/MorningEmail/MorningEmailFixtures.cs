@@ -73,7 +73,16 @@ internal static class MorningEmailFixtures
             new ReferralLine("PINGAN", "平安产险", 12_000.00m, 40_000.00m, 0.3000m, 0.5m, -0.2000m, null),
             new ReferralLine("SUNSHINE", "阳光产险", 5_000.00m, 0m, null, 0.5m, null, 1.0000m),
         ],
-        Freshness);
+        Freshness,
+        [
+            new RatePoint(new BusinessMonth(2026, 4), 110, 80, 0.7273m, 0.70m, false),
+            new RatePoint(new BusinessMonth(2026, 5), 120, 82, 0.6833m, 0.70m, false),
+            new RatePoint(new BusinessMonth(2026, 6), 0, 0, null, 0.70m, false),
+            new RatePoint(new BusinessMonth(2026, 7), 130, 96, 0.7385m, 0.70m, false),
+            new RatePoint(new BusinessMonth(2026, 8), 118, 70, 0.5932m, 0.70m, false),
+            new RatePoint(new BusinessMonth(2026, 9), 125, 88, 0.7040m, 0.70m, false),
+            new RatePoint(new BusinessMonth(2026, 11), 125, 83, 0.6640m, 0.70m, true),
+        ]);
 
     /// <summary>A fixed group email for the golden file: a branch below target, one above, one without a cohort.</summary>
     public static GroupMorningEmail GroupEmail(string? banner = null) => new(
