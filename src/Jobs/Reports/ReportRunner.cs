@@ -60,7 +60,8 @@ public sealed class ReportRunner(
     DeliveryOptions delivery,
     ReportingPaths paths,
     BusinessCalendar calendar,
-    ILogger<ReportRunner> logger)
+    ILogger<ReportRunner> logger,
+    MorningEmailOptions? morning = null)
 {
     public Task<ReportOutcome> RunAsync(string job, DateOnly businessDate, RunOptions? options = null, CancellationToken cancellationToken = default) => job switch
     {
@@ -70,11 +71,24 @@ public sealed class ReportRunner(
         _ => throw new ArgumentException($"unknown report job '{job}' (known: {string.Join(", ", ReportJobs.All)})", nameof(job)),
     };
 
-    /// <summary>The morning emails for business date D: one per branch and the group's.</summary>
+    /// <summary>
+    /// The morning emails for business date D: one per branch and the group's. A branch's attached
+    /// call-list workbook is checked (<see cref="WorkbookCheck"/>) before anything is returned: one
+    /// that cannot be opened again fails the run, nothing is sent and ops are alerted.
+    /// </summary>
     public async Task<ReportOutcome> RunMorningAsync(DateOnly businessDate, RunOptions options, CancellationToken cancellationToken)
     {
-        var messages = await MorningReport.BuildAsync(Context(options), businessDate, calendar.Zone, cancellationToken);
-        return Outcome(ReportJobs.Morning, businessDate, [], Select(messages, options), options);
+        var messages = Select(await MorningReport.BuildAsync(Context(options), businessDate, calendar.Zone, cancellationToken), options);
+        var date = businessDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        foreach (var attachment in messages.SelectMany(m => m.Attachments))
+        {
+            if (WorkbookCheck.ProblemOf(attachment.FileName, attachment.Content) is { } problem)
+            {
+                return Unreadable(ReportJobs.Morning, businessDate, $"morning/{date}", $"【告警】续保日报 {date} 待跟进名单工作簿无法打开，未发送", problem, options, attachment: true);
+            }
+        }
+
+        return Outcome(ReportJobs.Morning, businessDate, [], messages, options);
     }
 
     /// <summary>
@@ -132,7 +146,7 @@ public sealed class ReportRunner(
         .Select(m => options.Banner is null ? m : m with { Subject = "【数据不完整】" + m.Subject })
         .ToList();
 
-    private ReportContext Context(RunOptions options) => new(store, sources, reference, metrics.Value, delivery, options.Banner);
+    private ReportContext Context(RunOptions options) => new(store, sources, reference, metrics.Value, delivery, options.Banner, morning);
 
     /// <summary>The workbook in the output folder, checked (<see cref="WriteCheckedAsync"/>): the files written, or the problem.</summary>
     private async Task<(IReadOnlyList<string> Files, string? Problem)> WriteAsync(string fileName, byte[] workbook, RunOptions options, CancellationToken cancellationToken)
@@ -178,9 +192,10 @@ public sealed class ReportRunner(
     }
 
     /// <summary>A run whose workbook cannot be opened again: failed, nothing to deliver but the alert to ops.</summary>
-    private ReportOutcome Unreadable(string job, DateOnly businessDate, string key, string subject, string problem, RunOptions options)
+    /// <remarks><paramref name="attachment"/>: the workbook only travels with an email (the call list), it is never written to the output folder.</remarks>
+    private ReportOutcome Unreadable(string job, DateOnly businessDate, string key, string subject, string problem, RunOptions options, bool attachment = false)
     {
-        var text = problem + "; it was not put in the output folder and nothing was sent";
+        var text = problem + (attachment ? "; nothing was sent" : "; it was not put in the output folder and nothing was sent");
         logger.LogError("{Problem}; ops alerted", text);
         return Outcome(job, businessDate, [], [], options, [Alert("unreadable/" + key, subject, text)], text);
     }
