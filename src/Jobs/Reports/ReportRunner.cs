@@ -107,7 +107,7 @@ public sealed class ReportRunner(
 
         if (!output.Reconciliation.Ties)
         {
-            var problem = $"commission workbook {output.FileName} does not reconcile: " + string.Join("; ", output.Reconciliation.Mismatches);
+            var problem = NotReconciled(output.FileName, output.Reconciliation.Mismatches);
             logger.LogError("{Problem}; not sent, ops alerted", problem);
             var alert = Alert($"commission/{month}", $"【告警】手续费月报 {month} 对账不平，未发送", problem);
             return Outcome(ReportJobs.Commission, businessDate, file, [], options, [alert], problem);
@@ -127,6 +127,22 @@ public sealed class ReportRunner(
         }
 
         return Outcome(ReportJobs.RenewalReview, businessDate, file, Select(output.Emails, options), options);
+    }
+
+    /// <summary>Mismatches an alert (and the run's error) lists; the workbook's 对账 sheet lists every one.</summary>
+    internal const int MismatchesShown = 20;
+
+    /// <summary>
+    /// The problem of a commission workbook that does not tie: the first <see cref="MismatchesShown"/>
+    /// mismatches and how many more, so that the alert stays small however broken the month (a
+    /// ledger gone wrong can give one mismatch per policy line, 200 000 of them).
+    /// </summary>
+    internal static string NotReconciled(string fileName, IReadOnlyList<string> mismatches)
+    {
+        var text = $"commission workbook {fileName} does not reconcile: " + string.Join("; ", mismatches.Take(MismatchesShown));
+        return mismatches.Count <= MismatchesShown
+            ? text
+            : text + string.Create(CultureInfo.InvariantCulture, $"; … and {mismatches.Count - MismatchesShown:#,##0} more (另有 {mismatches.Count - MismatchesShown:#,##0} 条), every one on the 对账 Reconciliation sheet of {fileName}");
     }
 
     /// <summary>An alert to ops (<c>src/Templates/OpsAlert.sbn-html</c> in the shared layout): the text encoded, no personal data.</summary>
