@@ -36,6 +36,7 @@ public static class ReportingServiceExtensions
         services.AddSingleton<ExtractLoader>();
         services.AddReportingMetrics(configuration);
         services.AddReportingDelivery(configuration, home);
+        services.AddSingleton(Reports.MorningEmail.MorningEmailOptions.Bind(configuration));
         services.AddSingleton<Reports.ReportRunner>();
         var scheduling = configuration.GetSection(Scheduling.SchedulingOptions.SectionName).Get<Scheduling.SchedulingOptions>() ?? new Scheduling.SchedulingOptions();
         services.AddSingleton(scheduling);

@@ -60,7 +60,8 @@ public sealed class ReportRunner(
     DeliveryOptions delivery,
     ReportingPaths paths,
     BusinessCalendar calendar,
-    ILogger<ReportRunner> logger)
+    ILogger<ReportRunner> logger,
+    MorningEmailOptions? morning = null)
 {
     public Task<ReportOutcome> RunAsync(string job, DateOnly businessDate, RunOptions? options = null, CancellationToken cancellationToken = default) => job switch
     {
@@ -70,11 +71,24 @@ public sealed class ReportRunner(
         _ => throw new ArgumentException($"unknown report job '{job}' (known: {string.Join(", ", ReportJobs.All)})", nameof(job)),
     };
 
-    /// <summary>The morning emails for business date D: one per branch and the group's.</summary>
+    /// <summary>
+    /// The morning emails for business date D: one per branch and the group's. A branch's attached
+    /// call-list workbook is checked (<see cref="WorkbookCheck"/>) before anything is returned: one
+    /// that cannot be opened again fails the run, nothing is sent and ops are alerted.
+    /// </summary>
     public async Task<ReportOutcome> RunMorningAsync(DateOnly businessDate, RunOptions options, CancellationToken cancellationToken)
     {
-        var messages = await MorningReport.BuildAsync(Context(options), businessDate, calendar.Zone, cancellationToken);
-        return Outcome(ReportJobs.Morning, businessDate, [], Select(messages, options), options);
+        var messages = Select(await MorningReport.BuildAsync(Context(options), businessDate, calendar.Zone, cancellationToken), options);
+        var date = businessDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        foreach (var attachment in messages.SelectMany(m => m.Attachments))
+        {
+            if (WorkbookCheck.ProblemOf(attachment.FileName, attachment.Content) is { } problem)
+            {
+                return Unreadable(ReportJobs.Morning, businessDate, $"morning/{date}", $"【告警】续保日报 {date} 待跟进名单工作簿无法打开，未发送", problem, options, attachment: true);
+            }
+        }
+
+        return Outcome(ReportJobs.Morning, businessDate, [], messages, options);
     }
 
     /// <summary>
@@ -93,7 +107,7 @@ public sealed class ReportRunner(
 
         if (!output.Reconciliation.Ties)
         {
-            var problem = $"commission workbook {output.FileName} does not reconcile: " + string.Join("; ", output.Reconciliation.Mismatches);
+            var problem = NotReconciled(output.FileName, output.Reconciliation.Mismatches);
             logger.LogError("{Problem}; not sent, ops alerted", problem);
             var alert = Alert($"commission/{month}", $"【告警】手续费月报 {month} 对账不平，未发送", problem);
             return Outcome(ReportJobs.Commission, businessDate, file, [], options, [alert], problem);
@@ -115,6 +129,22 @@ public sealed class ReportRunner(
         return Outcome(ReportJobs.RenewalReview, businessDate, file, Select(output.Emails, options), options);
     }
 
+    /// <summary>Mismatches an alert (and the run's error) lists; the workbook's 对账 sheet lists every one.</summary>
+    internal const int MismatchesShown = 20;
+
+    /// <summary>
+    /// The problem of a commission workbook that does not tie: the first <see cref="MismatchesShown"/>
+    /// mismatches and how many more, so that the alert stays small however broken the month (a
+    /// ledger gone wrong can give one mismatch per policy line, 200 000 of them).
+    /// </summary>
+    internal static string NotReconciled(string fileName, IReadOnlyList<string> mismatches)
+    {
+        var text = $"commission workbook {fileName} does not reconcile: " + string.Join("; ", mismatches.Take(MismatchesShown));
+        return mismatches.Count <= MismatchesShown
+            ? text
+            : text + string.Create(CultureInfo.InvariantCulture, $"; … and {mismatches.Count - MismatchesShown:#,##0} more (另有 {mismatches.Count - MismatchesShown:#,##0} 条), every one on the 对账 Reconciliation sheet of {fileName}");
+    }
+
     /// <summary>An alert to ops (<c>src/Templates/OpsAlert.sbn-html</c> in the shared layout): the text encoded, no personal data.</summary>
     public OutgoingMessage Alert(string key, string subject, string text) => new(
         "alert/" + key,
@@ -132,7 +162,7 @@ public sealed class ReportRunner(
         .Select(m => options.Banner is null ? m : m with { Subject = "【数据不完整】" + m.Subject })
         .ToList();
 
-    private ReportContext Context(RunOptions options) => new(store, sources, reference, metrics.Value, delivery, options.Banner);
+    private ReportContext Context(RunOptions options) => new(store, sources, reference, metrics.Value, delivery, options.Banner, morning);
 
     /// <summary>The workbook in the output folder, checked (<see cref="WriteCheckedAsync"/>): the files written, or the problem.</summary>
     private async Task<(IReadOnlyList<string> Files, string? Problem)> WriteAsync(string fileName, byte[] workbook, RunOptions options, CancellationToken cancellationToken)
@@ -178,9 +208,10 @@ public sealed class ReportRunner(
     }
 
     /// <summary>A run whose workbook cannot be opened again: failed, nothing to deliver but the alert to ops.</summary>
-    private ReportOutcome Unreadable(string job, DateOnly businessDate, string key, string subject, string problem, RunOptions options)
+    /// <remarks><paramref name="attachment"/>: the workbook only travels with an email (the call list), it is never written to the output folder.</remarks>
+    private ReportOutcome Unreadable(string job, DateOnly businessDate, string key, string subject, string problem, RunOptions options, bool attachment = false)
     {
-        var text = problem + "; it was not put in the output folder and nothing was sent";
+        var text = problem + (attachment ? "; nothing was sent" : "; it was not put in the output folder and nothing was sent");
         logger.LogError("{Problem}; ops alerted", text);
         return Outcome(job, businessDate, [], [], options, [Alert("unreadable/" + key, subject, text)], text);
     }

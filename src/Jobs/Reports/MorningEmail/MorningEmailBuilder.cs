@@ -21,7 +21,9 @@ namespace Reporting.Jobs.Reports.MorningEmail;
 /// <para>Call list (待跟进名单): the branch's cohort policies pending as of D with expiry in
 /// [D, D + 30], and no follow-up on P with <c>contact_date</c> in [D − 6, D]: with D = 2026-11-21 a
 /// contact on 11-15 keeps P off the list, one on 11-14 does not. A follow-up dated after D is
-/// ignored. Sorted by expiry, policy number, insurer. The last contact is the latest follow-up on P
+/// ignored. Sorted most urgent first: by expiry, then premium (highest first), then policy number
+/// and insurer for a stable order; the email shows the first <see cref="MorningEmailInput.CallListRows"/>
+/// and the whole list goes in the attached workbook. The last contact is the latest follow-up on P
 /// up to D by <c>contact_date</c>, then <c>followup_id</c> (as for lost reasons). The advisor is P's
 /// (<c>advisor_id</c>, named from the reference data).</para>
 /// <para>Group email: one line per configured branch, and per branch code found in the data but not
@@ -39,6 +41,7 @@ public static class MorningEmailBuilder
     public static MorningEmails Build(MorningEmailInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        ArgumentOutOfRangeException.ThrowIfLessThan(input.CallListRows, 1);
         var date = input.BusinessDate;
         var month = BusinessMonth.Of(date);
         var report = input.Metrics.Report;
@@ -66,7 +69,8 @@ public static class MorningEmailBuilder
                 callLists.GetValueOrDefault(b.Code) ?? [],
                 Referral(report, b.Code, names),
                 freshness,
-                History(input, b.Code, month)))
+                History(input, b.Code, month),
+                input.CallListRows))
             .ToList();
 
         var group = Group(input, names, yesterday, callLists, freshness);
@@ -125,6 +129,7 @@ public static class MorningEmailBuilder
                 .FirstOrDefault()))
             .Where(x => x.Last is null || x.Last.ContactDate < recentFrom)
             .OrderBy(x => x.Verdict.Expiring.ExpiryDate)
+            .ThenByDescending(x => Rounding.Money(x.Verdict.Expiring.Premium))
             .ThenBy(x => x.Verdict.Expiring.PolicyNo, StringComparer.Ordinal)
             .ThenBy(x => x.Verdict.Expiring.InsurerCode, StringComparer.Ordinal)
             .GroupBy(x => x.Verdict.Branch, StringComparer.Ordinal)

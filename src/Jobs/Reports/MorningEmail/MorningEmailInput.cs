@@ -21,6 +21,8 @@ namespace Reporting.Jobs.Reports.MorningEmail;
 /// <para><c>BusinessZone</c>: the zone the footer's load times are shown in (SPEC §1).</para>
 /// <para><c>CohortHistory</c>: the kept final figures of the last six closed cohorts
 /// (<see cref="CohortFinals"/>), for the rate history; none when not read.</para>
+/// <para><c>CallListRows</c>: how many call-list rows a branch email shows
+/// (<see cref="MorningEmailOptions.CallListRows"/>).</para>
 /// </remarks>
 public sealed record MorningEmailInput(
     DateOnly BusinessDate,
@@ -33,7 +35,8 @@ public sealed record MorningEmailInput(
     SourcesOptions Sources,
     TimeZoneInfo BusinessZone,
     string? Banner,
-    IReadOnlyList<CohortFinal>? CohortHistory = null);
+    IReadOnlyList<CohortFinal>? CohortHistory = null,
+    int CallListRows = MorningEmailOptions.DefaultCallListRows);
 
 /// <summary>
 /// The months and dates the morning emails of business date D read beyond month(D)'s metrics.

@@ -42,6 +42,7 @@ public static class MorningEmailLoader
         var history = await historyRead;
 
         return new MorningEmailInput(
-            businessDate, metrics, renewals, followUps, freshness, context.Reference, options, context.Sources, businessZone, context.Banner, history);
+            businessDate, metrics, renewals, followUps, freshness, context.Reference, options, context.Sources, businessZone, context.Banner, history,
+            (context.Morning ?? MorningEmailOptions.Default).CallListRows);
     }
 }

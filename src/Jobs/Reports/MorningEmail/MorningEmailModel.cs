@@ -113,6 +113,12 @@ public sealed record ReferralLine(
 }
 
 /// <summary>A branch manager's morning email for business date D (sent D + 1, 07:30).</summary>
+/// <remarks>
+/// <para><c>CallList</c> is the branch's whole call list, most urgent first; the email shows its first
+/// <c>CallListRows</c> (<see cref="CallListShown"/>) and says how many more there are
+/// (<see cref="CallListMore"/>). <c>CallListAttached</c>: the whole list travels with the email as
+/// <see cref="CallListFileName"/> (set when the message is made, <see cref="MorningReport"/>).</para>
+/// </remarks>
 public sealed record BranchMorningEmail(
     DateOnly BusinessDate,
     BranchName Branch,
@@ -123,9 +129,20 @@ public sealed record BranchMorningEmail(
     IReadOnlyList<CallListEntry> CallList,
     IReadOnlyList<ReferralLine> Referral,
     IReadOnlyList<FreshnessLine> Freshness,
-    IReadOnlyList<RatePoint>? RateHistory = null)
+    IReadOnlyList<RatePoint>? RateHistory = null,
+    int CallListRows = MorningEmailOptions.DefaultCallListRows,
+    bool CallListAttached = false)
 {
     public string Title => Branch.Display + " 续保日报";
+
+    /// <summary>The rows the email shows: the first <see cref="CallListRows"/> of the call list.</summary>
+    public IReadOnlyList<CallListEntry> CallListShown => CallList.Count <= CallListRows ? CallList : [.. CallList.Take(CallListRows)];
+
+    /// <summary>Call-list rows the email does not show (0 when it shows them all).</summary>
+    public int CallListMore => Math.Max(0, CallList.Count - CallListRows);
+
+    /// <summary>The whole call list's workbook: <c>call_list_B01_2026-11-21.xlsx</c>.</summary>
+    public string CallListFileName => CallListWorkbook.FileName(Branch.Code, BusinessDate);
 
     /// <summary>The last six closed cohorts' final rates, oldest first, then the current month's (续保率趋势).</summary>
     public IReadOnlyList<RatePoint> History => RateHistory ?? [];

@@ -12,6 +12,13 @@ namespace Reporting.Jobs.Reports.MorningEmail;
 /// them. Deterministic: the same store content gives identical messages. Nothing here logs: the
 /// models carry customer data, masked or not.
 /// </summary>
+/// <remarks>
+/// A branch email whose call list is longer than it shows (<see cref="MorningEmailOptions.CallListRows"/>)
+/// carries the whole list as a workbook (<see cref="CallListWorkbook"/>) when
+/// <see cref="DeliveryOptions.AttachWorkbooks"/>; otherwise it says the rest is not attached. The
+/// workbook is not written to the output folder (the finance share): it holds the branch's
+/// customers, masked, and goes only to that branch's managers.
+/// </remarks>
 public static class MorningReport
 {
     public static Task<IReadOnlyList<OutgoingMessage>> BuildAsync(ReportContext context, DateOnly businessDate, CancellationToken cancellationToken = default) =>
@@ -35,14 +42,17 @@ public static class MorningReport
             .GroupBy(b => b.Code, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.First().ManagerEmails], StringComparer.Ordinal);
         var messages = new List<OutgoingMessage>();
-        foreach (var email in emails.Branches)
+        foreach (var built in emails.Branches)
         {
+            var email = built with { CallListAttached = built.CallListMore > 0 && context.Delivery.AttachWorkbooks };
             messages.Add(new OutgoingMessage(
                 Key(email.BusinessDate, email.Branch.Code),
                 recipients.GetValueOrDefault(email.Branch.Code) ?? [],
                 MorningEmailRenderer.Subject(email),
                 MorningEmailRenderer.Render(email),
-                []));
+                email.CallListAttached
+                    ? [new MessageAttachment(email.CallListFileName, OutgoingMessage.WorkbookContentType, CallListWorkbook.Write(email))]
+                    : []));
         }
 
         var group = emails.Group;
