@@ -48,7 +48,8 @@ public static class SchedulingExtensions
                     s.InstanceId = instance;
                 }
             });
-            q.UseTimeProvider(TimeProvider.System);
+            // No UseTimeProvider here: a scheduler given no clock of its own uses the container's
+            // TimeProvider (registered in AddReportingCore), the same clock as the executor and the store.
             q.UsePersistentStore(p =>
             {
                 if (clustered)
