@@ -523,8 +523,8 @@ public abstract partial class SqlReportingStore : IReportingStore
     /// load order, NULL for its latest. A key only this file holds keeps NULL, so a file of new keys
     /// costs one probe of the primary key per row. The keys are joined to their versions, not
     /// tested with <c>IN</c>: for claims SQLite then took the (insurer, policy) index with the
-    /// insurer alone and read every claim of the insurer (3 s of a daily claims file on the 5M
-    /// store, against 0.03 s by the key).
+    /// insurer alone and read every claim of the insurer, a cost that grows with the store
+    /// (docs/performance-log.md).
     /// </summary>
     private async Task SupersedeAsync(DbConnection connection, DbTransaction transaction, long ingestId, VersionTable table, string fileRows, CancellationToken cancellationToken)
     {

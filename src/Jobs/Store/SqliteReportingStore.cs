@@ -24,10 +24,10 @@ public sealed class SqliteReportingStore : SqlReportingStore
     /// library's limit; beyond it SQLite reads as usual): a page not in the page cache is then read
     /// by a page fault with the kernel's read-around, where a <c>pread</c> per 4 KB page fetched
     /// only that page. A month's reads are scattered probes (the policies of its claims, the
-    /// candidates' VINs): on the 5M-policy store with a cold page cache the month's reads took
-    /// 2.2–2.3 s instead of 3.3–4.1 s. The mapped pages the reads touch count in the process's
-    /// working set (page cache, shared and reclaimable; the commission workbook's peak 0.44 → 0.52
-    /// GB). Only reads map: a load writes through SQLite's own pages. SQLite's documented trade-off
+    /// candidates' VINs), so from a cold page cache mapping is what makes them fast
+    /// (docs/performance.md). The mapped pages the reads touch count in the process's working set
+    /// (page cache, shared and reclaimable), so peak memory figures grow with it. Only reads map: a
+    /// load writes through SQLite's own pages. SQLite's documented trade-off
     /// is that an I/O error on a mapped page ends the process with a signal instead of failing the
     /// query; the store belongs on a local disk (docs/operations.md) in any case.
     /// </summary>
@@ -37,7 +37,7 @@ public sealed class SqliteReportingStore : SqlReportingStore
     /// Migrations that copy whole tables into a new order (0007, <see cref="StoreOrder"/>): after
     /// them the store is rewritten once (VACUUM), else the new tables' indexes would sit on the old
     /// tables' freed pages, scattered over the file, and the file would keep its old size as well.
-    /// On the 5M-policy store: 2.5 min for the migration and 40 s for the VACUUM, once.
+    /// It is paid once per store (its cost on a large store: docs/operations.md).
     /// </summary>
     private static readonly int[] RewritesTables = [7];
 
@@ -45,9 +45,9 @@ public sealed class SqliteReportingStore : SqlReportingStore
 
     /// <summary>
     /// How many of a file's rows a load stages before it writes them to their table in store order
-    /// (<see cref="StoreOrder"/>): a run of 65 536 policy rows is about 20 MB of temporary table,
-    /// and a 650k-row history file is ten runs, so a month's rows of it sit in ten stretches of the
-    /// table. Smaller in tests, to cross runs.
+    /// (<see cref="StoreOrder"/>): the run is the temporary table SQLite sorts in memory, so it stays
+    /// a bounded size whatever the file's; a large history file is several runs, and a month's rows of
+    /// it sit in one stretch of the table per run. Smaller in tests, to cross runs.
     /// </summary>
     internal int LoadRunRows { get; init; } = DefaultLoadRunRows;
 
@@ -141,7 +141,8 @@ public sealed class SqliteReportingStore : SqlReportingStore
     /// <summary>
     /// A handle for one read on one thread, opened without SQLite's per-connection mutex
     /// (<c>SQLITE_OPEN_NOMUTEX</c>): in SQLite's default serialized mode every column of every row
-    /// takes and releases it, about 8 % of a large read's samples. Microsoft.Data.Sqlite offers no such
+    /// takes and releases it, a visible share of a large read's time (docs/performance-log.md).
+    /// Microsoft.Data.Sqlite offers no such
     /// option; the handle is used by one thread from open to close, which is all the mode asks.
     /// </summary>
     private static sqlite3 OpenReadHandle(string file)
@@ -380,8 +381,8 @@ public sealed class SqliteReportingStore : SqlReportingStore
         /// table in file order, without an index; each run then goes into the version table in one
         /// statement, sorted by its <see cref="StoreOrder"/> columns and line (SQLite's sorter, in
         /// memory). So a month's rows of the file sit together in the table, and the date indexes
-        /// take their entries in order. An index on the stage cost about 1 s per 654k rows to keep
-        /// and saved less than that in the sort (docs/performance.md). Within one file the later
+        /// take their entries in order. An index on the stage cost more to keep than it saved in the
+        /// sort (docs/performance-log.md). Within one file the later
         /// line of a duplicate key wins (SPEC §2.6): the upsert overwrites the version the file
         /// already wrote only with a later line, whichever of the two the order writes first.
         /// </summary>

@@ -17,9 +17,9 @@ public sealed record MorningEmailOptions
     public const int DefaultCallListRows = 50;
 
     /// <summary>
-    /// The most rows an email may show. A call-list row is about 0.9 KB of HTML and the rest of the
-    /// branch email about 15 KB (measured on a 2 500-row book: 59 KB with 50 rows), so 60 rows stay
-    /// near 70 KB, well under the ~100 KB at which Gmail clips a message.
+    /// The most rows an email may show: the branch email must stay well under the size at which
+    /// Gmail clips a message (about 100 KB of HTML); the measured sizes per row and per email are in
+    /// docs/reports.md.
     /// </summary>
     public const int MaxCallListRows = 60;
 

@@ -40,8 +40,8 @@ public static class DeterministicWorkbook
     /// <summary>A new package with fixed properties and no clock in them.</summary>
     /// <remarks>
     /// EPPlus stores its entries uncompressed (<c>Level0</c>): <see cref="Save"/> compresses them
-    /// anyway, with the runtime's native Deflate, several times faster than EPPlus's managed one on
-    /// a 100 MB detail sheet. The saved bytes are the same, since they depend only on the entries.
+    /// anyway, with the runtime's native Deflate, which is much faster than EPPlus's managed one on
+    /// a long detail sheet (docs/performance-log.md). The saved bytes are the same, since they depend only on the entries.
     /// </remarks>
     public static ExcelPackage Create(string title, string subject)
     {
