@@ -1,7 +1,7 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Reporting.Jobs.Domain;
 using Reporting.Jobs.Metrics;
+using Reporting.Testing;
 using Reporting.Testing.Builders;
 
 namespace Reporting.Tests.Metrics;
@@ -38,7 +38,7 @@ public class MetricsExportTests
     {
         var json = MetricsExport.ToJson(GoldenReport());
 
-        AssertMatchesVerified(json, "MetricsExport.verified.json");
+        GoldenFile.Verify(json, "MetricsExport.verified.json");
     }
 
     [Test]
@@ -46,7 +46,7 @@ public class MetricsExportTests
     {
         var csv = MetricsExport.ToCsv(GoldenReport());
 
-        AssertMatchesVerified(csv, "MetricsExport.verified.csv");
+        GoldenFile.Verify(csv, "MetricsExport.verified.csv");
     }
 
     [Test]
@@ -100,22 +100,5 @@ public class MetricsExportTests
         Assert.That(
             csv.Split('\n').Where(l => l.StartsWith("section,", StringComparison.Ordinal)).Select(l => l.Split(',')[1]),
             Is.EqualTo(MetricsRun.Seq("asOf", "branch", "branch", "branch", "branch", "advisor", "branch")));
-    }
-
-    private static void AssertMatchesVerified(string actual, string fileName, [CallerFilePath] string here = "")
-    {
-        var directory = Path.GetDirectoryName(here)!;
-        var verified = Path.Combine(directory, fileName);
-        var received = Path.ChangeExtension(verified, null).Replace(".verified", ".received", StringComparison.Ordinal) + Path.GetExtension(verified);
-        var expected = File.Exists(verified) ? File.ReadAllText(verified) : null;
-        if (!string.Equals(expected, actual, StringComparison.Ordinal))
-        {
-            File.WriteAllText(received, actual);
-            Assert.Fail($"{fileName} differs from the output; see {received}. If the change is intended, replace the verified file with it.");
-        }
-        else if (File.Exists(received))
-        {
-            File.Delete(received);
-        }
     }
 }

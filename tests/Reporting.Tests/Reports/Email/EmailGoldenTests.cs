@@ -1,3 +1,5 @@
+using Reporting.Testing;
+
 namespace Reporting.Tests.Reports.Email;
 
 /// <summary>
@@ -11,5 +13,5 @@ public sealed class EmailGoldenTests
     [TestCase(EmailSamples.Commission, "CommissionEmail.verified.html")]
     [TestCase(EmailSamples.OpsAlert, "OpsAlert.verified.html")]
     public async Task The_email_renders_as_verified(string email, string verified) =>
-        HtmlGolden.Verify(await EmailSamples.RenderAsync(email), verified);
+        GoldenFile.Verify(await EmailSamples.RenderAsync(email), verified);
 }

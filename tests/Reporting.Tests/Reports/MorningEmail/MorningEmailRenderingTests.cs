@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Reporting.Jobs.Reports.Email;
 using Reporting.Jobs.Reports.MorningEmail;
-using Reporting.Tests.Reports.Email;
+using Reporting.Testing;
 using static Reporting.Tests.Reports.MorningEmail.MorningEmailFixtures;
 
 namespace Reporting.Tests.Reports.MorningEmail;
@@ -14,11 +14,11 @@ public sealed partial class MorningEmailRenderingTests
 {
     [Test]
     public void The_branch_email_renders_as_verified() =>
-        HtmlGolden.Verify(MorningEmailRenderer.Render(BranchEmail()), "BranchMorningEmail.verified.html");
+        GoldenFile.Verify(MorningEmailRenderer.Render(BranchEmail()), "BranchMorningEmail.verified.html");
 
     [Test]
     public void The_group_email_renders_as_verified() =>
-        HtmlGolden.Verify(MorningEmailRenderer.Render(GroupEmail()), "GroupMorningEmail.verified.html");
+        GoldenFile.Verify(MorningEmailRenderer.Render(GroupEmail()), "GroupMorningEmail.verified.html");
 
     [Test]
     public void A_customer_value_holding_a_script_tag_renders_as_text()

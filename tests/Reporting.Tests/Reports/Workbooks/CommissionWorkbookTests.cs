@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Reporting.Jobs.Metrics;
 using Reporting.Jobs.Reports.CommissionWorkbook;
 using Reporting.Jobs.Store;
+using Reporting.Testing;
 
 namespace Reporting.Tests.Reports.Workbooks;
 
@@ -17,7 +18,7 @@ public sealed class CommissionWorkbookTests
         var output = await BuildAsync();
 
         Assert.That(output.FileName, Is.EqualTo("commission_2026-10.xlsx"));
-        Golden.Verify(WorkbookDump.Of(output.Workbook), "CommissionWorkbook");
+        GoldenFile.Verify(WorkbookDump.Of(output.Workbook), "CommissionWorkbook.verified.txt");
     }
 
     [Test]

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Reporting.Jobs.Metrics;
 using Reporting.Jobs.Reports.RenewalReview;
+using Reporting.Testing;
 
 namespace Reporting.Tests.Reports.Workbooks;
 
@@ -32,7 +33,7 @@ public sealed class RenewalReviewTests
         var output = await RenewalReviewReport.BuildAsync(WorkbookBook.Context(), WorkbookBook.AsOf);
 
         Assert.That((output.Cohort, output.FileName), Is.EqualTo((new BusinessMonth(2026, 9), "renewal_review_2026-09.xlsx")));
-        Golden.Verify(WorkbookDump.Of(output.Workbook), "RenewalReview");
+        GoldenFile.Verify(WorkbookDump.Of(output.Workbook), "RenewalReview.verified.txt");
     }
 
     [Test]

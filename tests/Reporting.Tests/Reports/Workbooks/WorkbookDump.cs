@@ -89,30 +89,3 @@ internal static class WorkbookDump
         _ => value.ToString() ?? "",
     };
 }
-
-/// <summary>Golden files beside the tests: written when missing (and that run fails), compared otherwise.</summary>
-internal static class Golden
-{
-    public static void Verify(string actual, string name)
-    {
-        var folder = Path.Combine(Testing.RepositoryLayout.Root, "tests", "Reporting.Tests", "Reports", "Workbooks");
-        var verified = Path.Combine(folder, name + ".verified.txt");
-        var received = Path.Combine(folder, name + ".received.txt");
-        if (!File.Exists(verified))
-        {
-            File.WriteAllText(verified, actual);
-            Assert.Fail($"{verified} did not exist; it was written from this run: review it and rerun.");
-        }
-
-        var expected = File.ReadAllText(verified);
-        if (expected != actual)
-        {
-            File.WriteAllText(received, actual);
-            Assert.That(actual, Is.EqualTo(expected), $"the workbook dump differs from {verified}; see {received}");
-        }
-        else if (File.Exists(received))
-        {
-            File.Delete(received);
-        }
-    }
-}
