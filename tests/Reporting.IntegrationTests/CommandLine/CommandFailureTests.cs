@@ -13,6 +13,7 @@ namespace Reporting.IntegrationTests.CommandLine;
 /// do, with the documented exit code (<see cref="ExitCodes"/>), never a stack trace. Each case runs
 /// the built worker in its own process.
 /// </summary>
+[Category("Services")]
 public sealed class CommandFailureTests
 {
     private string _folder = "";

@@ -6,6 +6,7 @@ namespace Reporting.IntegrationTests.CommandLine;
 /// <c>demo --out DIR</c> run twice into two folders, as a new user or a rerun would: the outbox
 /// holds the same <c>.eml</c> files, byte for byte (no wall-clock Date, no random boundary or Message-ID).
 /// </summary>
+[Category("Services")]
 public sealed class DemoOutboxTests
 {
     private readonly List<string> _folders = [];

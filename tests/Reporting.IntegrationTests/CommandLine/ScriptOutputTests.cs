@@ -7,6 +7,7 @@ namespace Reporting.IntegrationTests.CommandLine;
 /// standard output redirected: tables without ANSI escapes, and JSON that parses back in the shape
 /// the README documents.
 /// </summary>
+[Category("Services")]
 public sealed class ScriptOutputTests
 {
     private string _folder = "";

@@ -13,6 +13,7 @@ namespace Reporting.IntegrationTests.Delivery;
 /// with a throw-away certificate, a login) and the .eml outbox, read back by Python's <c>email</c>
 /// package, an independent MIME parser.
 /// </summary>
+[Category("Services")]
 public sealed class MailDeliveryTests
 {
     private const string From = "reports@dealer.example";

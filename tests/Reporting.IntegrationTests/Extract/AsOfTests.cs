@@ -12,6 +12,7 @@ namespace Reporting.IntegrationTests.Extract;
 /// against the rule computed in C# from every stored version, and against hand-computed sums.
 /// </summary>
 [TestFixtureSource(typeof(TestStore), nameof(TestStore.Providers))]
+[Category("Services")]
 public sealed class AsOfTests(string provider)
 {
     private static readonly BusinessMonth September = new(2026, 9);

@@ -14,6 +14,7 @@ namespace Reporting.IntegrationTests.Extract;
 /// line and column, and that what the store held before is untouched.
 /// </summary>
 [TestFixtureSource(typeof(TestStore), nameof(TestStore.Providers))]
+[Category("Services")]
 public sealed partial class BadInputTests(string provider)
 {
     private const string GoodFile = "policies_20261014.csv";

@@ -11,6 +11,7 @@ namespace Reporting.IntegrationTests.Extract;
 /// the policies sold, cancelled or claimed on keep every coverage.
 /// </summary>
 [TestFixtureSource(typeof(TestStore), nameof(TestStore.Providers))]
+[Category("Services")]
 public sealed class CoverageNarrowingTests(string provider)
 {
     private static readonly DateOnly AsOf = new(2026, 10, 20);

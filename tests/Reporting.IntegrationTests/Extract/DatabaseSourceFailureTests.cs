@@ -14,6 +14,7 @@ namespace Reporting.IntegrationTests.Extract;
 /// query against a closed loopback port fails as a sentence naming the run, the server and the
 /// cause, recorded FAILED in the ledger, with the connection string's password nowhere.
 /// </summary>
+[Category("Services")]
 public sealed class DatabaseSourceFailureTests
 {
     private const string Password = "Xq7-secret-pw!42";

@@ -12,6 +12,7 @@ namespace Reporting.IntegrationTests.Extract;
 /// file and from a PostgreSQL table, each loaded into both store providers.
 /// </summary>
 [TestFixtureSource(typeof(TestStore), nameof(TestStore.Providers))]
+[Category("Services")]
 public sealed class DatabaseSourceTests(string provider)
 {
     private static readonly DateOnly From = new(2026, 10, 10);

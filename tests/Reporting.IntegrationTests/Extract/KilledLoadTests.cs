@@ -16,6 +16,7 @@ namespace Reporting.IntegrationTests.Extract;
 /// </summary>
 [TestFixtureSource(typeof(TestStore), nameof(TestStore.Providers))]
 [NonParallelizable]
+[Category("Services")]
 public sealed class KilledLoadTests(string provider)
 {
     private static readonly TimeSpan InProgressTimeout = TimeSpan.FromSeconds(25);

@@ -9,6 +9,7 @@ namespace Reporting.IntegrationTests.Extract;
 
 /// <summary>SPEC §2.5 and §2.6 against real SQLite and real PostgreSQL.</summary>
 [TestFixtureSource(typeof(TestStore), nameof(TestStore.Providers))]
+[Category("Services")]
 public sealed class LoadingTests(string provider)
 {
     private static readonly DateOnly Far = new(2099, 12, 31);

@@ -9,6 +9,7 @@ namespace Reporting.IntegrationTests.Extract;
 /// sit together on disk. Checked on the tables' physical order (SQLite's rowid, PostgreSQL's ctid).
 /// </summary>
 [TestFixtureSource(typeof(TestStore), nameof(TestStore.Providers))]
+[Category("Services")]
 public sealed class StoreOrderTests(string provider)
 {
     private static readonly DateOnly Far = new(2030, 1, 1);
@@ -112,6 +113,7 @@ public sealed class StoreOrderTests(string provider)
 /// A SQLite load stages a file's rows a run at a time and writes each run in store order
 /// (PostgreSQL orders the whole file at once); migration 0007 is followed by a VACUUM.
 /// </summary>
+[Category("Services")]
 public sealed class SqliteStoreOrderTests
 {
     [Test]

@@ -22,6 +22,7 @@ namespace Reporting.IntegrationTests.Metrics;
 /// knowable then, and SQLite and PostgreSQL give the same figures.
 /// </summary>
 [TestFixtureSource(typeof(TestStore), nameof(TestStore.Providers))]
+[Category("Services")]
 public sealed class MetricsStoreTests(string provider)
 {
     private static readonly DateOnly BusinessDate = DemoBook.Options.BusinessDate;
@@ -196,6 +197,7 @@ public sealed class MetricsStoreTests(string provider)
 }
 
 /// <summary>The same extracts give the same §4.1 output on SQLite and on PostgreSQL.</summary>
+[Category("Services")]
 public sealed class MetricsAcrossStoresTests
 {
     [TestCase("2026-10-31", "2026-10")]
@@ -223,6 +225,7 @@ public sealed class MetricsAcrossStoresTests
 /// The built worker as ops run it: <c>metrics</c> and <c>explain</c> over a SQLite store holding the
 /// demo book, in a child process with <c>REPORTING_HOME</c> and <c>Data__Folder</c> set.
 /// </summary>
+[Category("Services")]
 public sealed class MetricsCommandLineTests
 {
     private const string AsOf = "2026-10-31";

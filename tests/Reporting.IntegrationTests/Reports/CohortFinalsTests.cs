@@ -9,6 +9,7 @@ namespace Reporting.IntegrationTests.Reports;
 
 /// <summary>The closed cohorts' final figures, kept in the store for the morning emails' rate history.</summary>
 [TestFixtureSource(typeof(TestStore), nameof(TestStore.Providers))]
+[Category("Services")]
 public sealed class CohortFinalsTests(string provider)
 {
     private static readonly DateOnly Date = new(2026, 11, 21);

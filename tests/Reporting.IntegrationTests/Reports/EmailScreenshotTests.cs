@@ -26,6 +26,7 @@ namespace Reporting.IntegrationTests.Reports;
 /// renewal-review-email.png, commission-email.png, ops-alert-email.png) for the documentation.
 /// </summary>
 [NonParallelizable]
+[Category("Services")]
 public sealed class EmailScreenshotTests
 {
     private const int Width = 800;

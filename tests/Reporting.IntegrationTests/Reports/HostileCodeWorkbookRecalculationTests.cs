@@ -20,6 +20,7 @@ namespace Reporting.IntegrationTests.Reports;
 /// by code must equal the C# figure for that exact code (the metrics rows the reconciliation ties).
 /// </summary>
 [NonParallelizable]
+[Category("Services")]
 public sealed class HostileCodeWorkbookRecalculationTests : IDisposable
 {
     private static readonly string[] Branches = ["B01", "B02", "B*", "B?", "~B", ">0", "=B01", "<>B01"];

@@ -18,6 +18,7 @@ namespace Reporting.IntegrationTests.Reports;
 /// Render → deliver end to end, through the real host: a demo book in SQLite, the report runner,
 /// the .eml outbox or a real SMTP server (SPEC §4, §5 reruns, §6).
 /// </summary>
+[Category("Services")]
 public sealed class ReportRunnerTests
 {
     private static readonly DateOnly BusinessDate = new(2026, 11, 21);

@@ -22,6 +22,7 @@ namespace Reporting.IntegrationTests.Reports;
 /// LibreOffice), and compared with the metrics computation to the cent.
 /// </summary>
 [NonParallelizable]
+[Category("Services")]
 public sealed class WorkbookRecalculationTests : IDisposable
 {
     private static readonly DateOnly AsOf = new(2026, 10, 31);

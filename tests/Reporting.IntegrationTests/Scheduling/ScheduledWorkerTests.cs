@@ -9,6 +9,7 @@ namespace Reporting.IntegrationTests.Scheduling;
 /// few seconds instead of its morning schedule.
 /// </summary>
 [NonParallelizable]
+[Category("Services")]
 public sealed class ScheduledWorkerTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(25);
