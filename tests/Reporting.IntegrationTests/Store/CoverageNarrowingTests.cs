@@ -3,7 +3,7 @@ using Reporting.Jobs.Store;
 using Reporting.Testing.Extracts;
 using Reporting.Testing.Stores;
 
-namespace Reporting.IntegrationTests.Extract;
+namespace Reporting.IntegrationTests.Store;
 
 /// <summary>
 /// The renewal rules look at the renewal coverage only (SPEC §3.1), so the month's reads narrow the

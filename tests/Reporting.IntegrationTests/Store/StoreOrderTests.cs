@@ -1,7 +1,7 @@
 using Reporting.Testing.Extracts;
 using Reporting.Testing.Stores;
 
-namespace Reporting.IntegrationTests.Extract;
+namespace Reporting.IntegrationTests.Store;
 
 /// <summary>
 /// The version tables are kept in store order (<see cref="Jobs.Store.StoreOrder"/>): policies by

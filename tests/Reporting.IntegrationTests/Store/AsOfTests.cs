@@ -4,7 +4,7 @@ using Reporting.Jobs.Metrics;
 using Reporting.Testing.Extracts;
 using Reporting.Testing.Stores;
 
-namespace Reporting.IntegrationTests.Extract;
+namespace Reporting.IntegrationTests.Store;
 
 /// <summary>
 /// The as-of rule (SPEC §2.5) as the store keeps it: each version's superseded_on date and the

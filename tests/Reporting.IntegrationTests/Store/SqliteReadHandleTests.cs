@@ -2,7 +2,7 @@ using Reporting.Jobs.Store;
 using Reporting.Testing.Extracts;
 using Reporting.Testing.Stores;
 
-namespace Reporting.IntegrationTests.Extract;
+namespace Reporting.IntegrationTests.Store;
 
 /// <summary>
 /// SQLite reads of a store named by its file path open their own handle without SQLite's
