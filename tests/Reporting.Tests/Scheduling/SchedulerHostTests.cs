@@ -43,8 +43,8 @@ public sealed class SchedulerHostTests
 
     [Test]
     public void A_bad_schedule_stops_the_service_host_from_building() =>
-        Assert.That(() => Build(new() { ["Schedule:Jobs:1:Cron"] = "every morning" }),
-            Throws.TypeOf<ConfigurationException>().With.Message.Contains("Schedule:Jobs:1:Cron 'every morning' is not a valid Quartz cron expression"));
+        Assert.That(() => Build(new() { ["Scheduling:Jobs:1:Cron"] = "every morning" }),
+            Throws.TypeOf<Microsoft.Extensions.Options.OptionsValidationException>().With.Message.Contains("Scheduling:Jobs:1:Cron 'every morning' is not a valid Quartz cron expression"));
 
     private IHost Build(Dictionary<string, string?>? overrides = null)
     {
