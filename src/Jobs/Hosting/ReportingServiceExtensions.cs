@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Reporting.Jobs.Delivery;
 using Reporting.Jobs.Extract;
 using Reporting.Jobs.Metrics;
@@ -35,7 +36,8 @@ public static class ReportingServiceExtensions
         services.AddReportingDelivery(configuration, home);
         services.AddValidatedOptions<MorningEmailOptions, MorningEmailOptionsValidator>(configuration, MorningEmailOptions.SectionName);
         services.AddSingleton<Reports.ReportRunner>();
-        services.AddValidatedOptions<SchedulingOptions, SchedulingOptionsValidator>(configuration, SchedulingOptions.SectionName);
+        services.AddValidatedOptions<SchedulingOptions, SchedulingOptionsValidator>(configuration, SchedulingOptions.SectionName)
+            .Configure<IOptions<BusinessOptions>>((scheduling, business) => scheduling.UseBusinessTimeZone(business.Value));
         services.AddSingleton(sp => (IRunStore)sp.GetRequiredService<IReportingStore>());
         services.AddSingleton<Delivery.Deliverer>();
         services.AddSingleton<IJobExecutor, JobExecutor>();

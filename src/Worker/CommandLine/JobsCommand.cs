@@ -7,6 +7,7 @@ using Reporting.Jobs.Store;
 using Reporting.Worker.Hosting;
 using Reporting.Worker.Scheduling;
 using Spectre.Console;
+using SchedulingOptions = Reporting.Jobs.Scheduling.SchedulingOptions;
 
 namespace Reporting.Worker.CommandLine;
 
@@ -27,7 +28,7 @@ internal static class JobsCommand
         {
             using var host = ReportingHost.Build();
             var services = host.Services;
-            var schedule = services.GetRequiredService<ScheduleOptions>();
+            var schedule = services.GetRequiredService<SchedulingOptions>();
             await services.GetRequiredService<IReportingStore>().MigrateAsync(cancellationToken);
             var runs = services.GetService<IRunStore>();
             var now = services.GetRequiredService<TimeProvider>().GetUtcNow();

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -8,6 +9,7 @@ using Quartz;
 using Quartz.Impl;
 using Reporting.Jobs.Hosting;
 using Reporting.Jobs.Store;
+using SchedulingOptions = Reporting.Jobs.Scheduling.SchedulingOptions;
 
 namespace Reporting.Worker.Scheduling;
 
@@ -29,7 +31,7 @@ public static class SchedulingExtensions
         // Quartz takes its jobs and store when it is registered, before the host validates the
         // configuration; a value that does not bind here is reported by that validation instead
         // (ReportingHost.Build), in the validator's words, before the scheduler starts.
-        var schedule = Tolerant(() => ScheduleOptions.Bind(builder.Configuration)) ?? new ScheduleOptions();
+        var schedule = Tolerant(() => SchedulingOptions.Bind(builder.Configuration)) ?? new SchedulingOptions();
         var store = Tolerant(() => builder.Configuration.GetSection(StoreOptions.SectionName).Get<StoreOptions>()) ?? new StoreOptions();
         var data = Tolerant(() => builder.Configuration.GetSection(DataOptions.SectionName).Get<DataOptions>()) ?? new DataOptions();
         var clustered = StoreProviders.Normalize(store.Provider) == StoreProviders.Postgres;
@@ -84,13 +86,12 @@ public static class SchedulingExtensions
     }
 
     /// <summary>
-    /// Registers <see cref="ScheduleOptions"/>, validated at start-up, for every command (a wrong cron
-    /// stops <c>ingest</c> as it stops <c>serve</c>; <c>jobs</c> lists them).
+    /// Validates the schedule of <c>Scheduling</c> at start-up (<see cref="ScheduleValidator"/>), for
+    /// every command: a wrong cron stops <c>ingest</c> as it stops <c>serve</c>; <c>jobs</c> lists them.
     /// </summary>
     public static IServiceCollection AddReportingSchedule(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedOptions(configuration, ScheduleOptions.SectionName, new ScheduleOptionsValidator(configuration))
-            .Configure<IOptions<BusinessOptions>>((schedule, business) => schedule.UseBusinessTimeZone(business.Value));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SchedulingOptions>>(new ScheduleValidator(configuration)));
         return services;
     }
 

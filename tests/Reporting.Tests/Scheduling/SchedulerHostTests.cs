@@ -31,12 +31,12 @@ public sealed class SchedulerHostTests
     public void The_service_host_schedules_every_configured_job_with_fire_once_misfires()
     {
         using var host = Build();
-        var schedule = host.Services.GetRequiredService<ScheduleOptions>();
+        var schedule = host.Services.GetRequiredService<Reporting.Jobs.Scheduling.SchedulingOptions>();
         var reconciler = host.Services.GetServices<IHostedService>().OfType<ScheduleReconciler>().Single();
 
         var triggers = schedule.Jobs.Select(reconciler.Trigger).Cast<ICronTrigger>().ToList();
 
-        Assert.That(triggers.Select(t => t.Key.Name), Is.EquivalentTo(ScheduleOptions.KnownJobs));
+        Assert.That(triggers.Select(t => t.Key.Name), Is.EquivalentTo(Reporting.Jobs.Scheduling.SchedulingOptions.KnownJobs));
         Assert.That(triggers.Select(t => t.MisfireInstruction), Is.All.EqualTo(CronTriggerMisfireInstruction.FireAndProceed));
         Assert.That(triggers.Select(t => t.TimeZone.Id), Is.All.EqualTo("Asia/Shanghai"));
     }

@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Configuration;
 using Reporting.Testing;
 using Reporting.Worker.Scheduling;
+using SchedulingOptions = Reporting.Jobs.Scheduling.SchedulingOptions;
 
 namespace Reporting.Tests.Scheduling;
 
-public sealed class ScheduleOptionsTests
+public sealed class ScheduleValidatorTests
 {
     [Test]
     public void The_shipped_schedule_is_valid()
@@ -13,10 +14,10 @@ public sealed class ScheduleOptionsTests
             .AddJsonFile(Path.Combine(RepositoryLayout.Config, "appsettings.json"))
             .AddJsonFile(Path.Combine(RepositoryLayout.Config, "schedule.json"))
             .Build();
-        var schedule = ScheduleOptions.Bind(configuration);
+        var schedule = SchedulingOptions.Bind(configuration);
 
-        Assert.That(schedule.Validate(), Is.Empty);
-        Assert.That(schedule.Jobs.Select(j => j.Name), Is.EquivalentTo(ScheduleOptions.KnownJobs));
+        Assert.That(ScheduleValidator.Problems(schedule), Is.Empty);
+        Assert.That(schedule.Jobs.Select(j => j.Name), Is.EquivalentTo(SchedulingOptions.KnownJobs));
     }
 
     [Test]
@@ -57,8 +58,8 @@ public sealed class ScheduleOptionsTests
         Assert.That(Problems(("Scheduling:MisfireThreshold", "-00:01:00")),
             Is.EqualTo(new[] { "Scheduling:MisfireThreshold '-00:01:00' must be positive" }));
 
-    private static ScheduleOptions Bind(params (string Key, string Value)[] settings) =>
-        ScheduleOptions.Bind(new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))).Build());
+    private static SchedulingOptions Bind(params (string Key, string Value)[] settings) =>
+        SchedulingOptions.Bind(new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))).Build());
 
-    private static List<string> Problems(params (string Key, string Value)[] settings) => [.. Bind(settings).Validate()];
+    private static List<string> Problems(params (string Key, string Value)[] settings) => [.. ScheduleValidator.Problems(Bind(settings))];
 }
