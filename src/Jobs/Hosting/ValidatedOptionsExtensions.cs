@@ -61,7 +61,7 @@ public static class ValidatedOptionsExtensions
         catch (AggregateException many) when (many.InnerExceptions.All(e => e is OptionsValidationException))
         {
             var failures = many.InnerExceptions.Cast<OptionsValidationException>().ToList();
-            throw new OptionsValidationException(Options.DefaultName, typeof(object), failures.SelectMany(f => f.Failures));
+            throw new OptionsValidationException(Options.DefaultName, typeof(object), failures.SelectMany(f => f.Failures).Distinct(StringComparer.Ordinal));
         }
         catch (InvalidOperationException ex) when (ex.Source == BinderAssembly && BinderFailure(ex, services.GetService<IConfiguration>()) is { } failure)
         {
