@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using MimeKit;
 using Reporting.Jobs.Hosting;
 
@@ -14,31 +15,16 @@ public static class DeliveryExtensions
     /// <param name="home">The home folder: a relative <c>Delivery:Smtp:TrustedCertificate</c> file is read from there, at start-up.</param>
     public static IServiceCollection AddReportingDelivery(this IServiceCollection services, IConfiguration configuration, string? home = null)
     {
-        var options = configuration.GetSection(DeliveryOptions.SectionName).Get<DeliveryOptions>() ?? new DeliveryOptions();
         home ??= Directory.GetCurrentDirectory();
-        var problems = Validate(options).ToList();
-        if (options.Mode == DeliveryMode.Smtp)
+        services.AddValidatedOptions(configuration, DeliveryOptions.SectionName, new DeliveryOptionsValidator(home));
+        services.AddSingleton(sp => new MailComposer(sp.GetRequiredService<DeliveryOptions>(), sp.GetRequiredService<BusinessCalendar>().Zone));
+        services.AddSingleton<IMailTransport>(sp =>
         {
-            try
-            {
-                SmtpMailTransport.TrustedThumbprint(options.Smtp.TrustedCertificate, home);
-            }
-            catch (InvalidOperationException ex)
-            {
-                problems.Add(ex.Message);
-            }
-        }
-
-        if (problems.Count > 0)
-        {
-            throw new InvalidOperationException("Invalid configuration:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  " + p)));
-        }
-
-        services.AddSingleton(options);
-        services.AddSingleton(sp => new MailComposer(options, sp.GetRequiredService<BusinessCalendar>().Zone));
-        services.AddSingleton<IMailTransport>(sp => options.Mode == DeliveryMode.Smtp
-            ? new SmtpMailTransport(options, home, sp.GetService<ILogger<SmtpMailTransport>>())
-            : new OutboxMailTransport(sp.GetRequiredService<ReportingPaths>().Resolve(options.OutboxFolder)));
+            var options = sp.GetRequiredService<DeliveryOptions>();
+            return options.Mode == DeliveryMode.Smtp
+                ? new SmtpMailTransport(options, home, sp.GetService<ILogger<SmtpMailTransport>>())
+                : new OutboxMailTransport(sp.GetRequiredService<ReportingPaths>().Resolve(options.OutboxFolder));
+        });
         return services;
     }
 
@@ -96,4 +82,30 @@ public static class DeliveryExtensions
     private static bool IsDomain(string domain) =>
         domain.Length is > 0 and <= 253
         && domain.Split('.').All(label => label.Length is > 0 and <= 63 && label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') && label[0] != '-' && label[^1] != '-');
+}
+
+/// <summary>
+/// Start-up validation of <see cref="DeliveryOptions"/>: <see cref="DeliveryExtensions.Validate"/>, and
+/// for SMTP a trusted certificate that is a thumbprint or a readable file (relative to <c>home</c>).
+/// </summary>
+public sealed class DeliveryOptionsValidator(string home) : IValidateOptions<DeliveryOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DeliveryOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = DeliveryExtensions.Validate(options).ToList();
+        if (options.Mode == DeliveryMode.Smtp)
+        {
+            try
+            {
+                SmtpMailTransport.TrustedThumbprint(options.Smtp.TrustedCertificate, home);
+            }
+            catch (InvalidOperationException ex)
+            {
+                failures.Add(ex.Message);
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
 }

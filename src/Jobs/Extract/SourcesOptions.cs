@@ -1,4 +1,7 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Reporting.Jobs.Extract;
 
@@ -7,7 +10,24 @@ public sealed class SourcesOptions
 {
     public const string SectionName = "Sources";
 
-    public IReadOnlyDictionary<string, SourceOptions> Sources { get; init; } = new Dictionary<string, SourceOptions>(StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, SourceOptions> Sources { get; set; } = new Dictionary<string, SourceOptions>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Registers the sources, validated at start-up. The section is a dictionary whose keys are the
+    /// sources' names, which each <see cref="SourceOptions.Name"/> carries, so it is bound by
+    /// <see cref="Bind(IConfiguration)"/> rather than by the binder alone.
+    /// </summary>
+    public static OptionsBuilder<SourcesOptions> Register(IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var builder = services.AddOptions<SourcesOptions>()
+            .Configure(options => options.Sources = Bind(configuration).Sources)
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SourcesOptions>, SourcesOptionsValidator>());
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<SourcesOptions>>().Value);
+        return builder;
+    }
 
     public static SourcesOptions Bind(IConfiguration configuration)
     {
@@ -28,4 +48,15 @@ public sealed class SourcesOptions
         : throw new ArgumentException($"no source named '{name}' in configuration (known: {string.Join(", ", Sources.Keys.Order(StringComparer.Ordinal))})", nameof(name));
 
     public IEnumerable<string> Validate() => Sources.Values.SelectMany(s => s.Validate());
+}
+
+/// <summary>Start-up validation of <see cref="SourcesOptions"/>: every source's <see cref="SourceOptions.Validate"/>.</summary>
+public sealed class SourcesOptionsValidator : IValidateOptions<SourcesOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SourcesOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = options.Validate().ToList();
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
 }

@@ -24,7 +24,7 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
         _dataSource = NpgsqlDataSource.Create(connectionString);
     }
 
-    public override string Provider => "postgres";
+    public override string Provider => Hosting.StoreProviders.Postgres;
 
     protected override string FileNameOrder => "COLLATE \"C\"";
 

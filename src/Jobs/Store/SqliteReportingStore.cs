@@ -73,7 +73,7 @@ public sealed class SqliteReportingStore : SqlReportingStore
             : null;
     }
 
-    public override string Provider => "sqlite";
+    public override string Provider => Hosting.StoreProviders.Sqlite;
 
     protected override string FileNameOrder => "COLLATE BINARY";
 

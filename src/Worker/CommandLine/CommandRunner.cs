@@ -111,14 +111,7 @@ public static class CommandRunner
             return store;
         }
 
-        try
-        {
-            return StoreTarget.From(Configuration(), ReportingHost.Last?.Home ?? Home());
-        }
-        catch (ConfigurationException)
-        {
-            return null;
-        }
+        return StoreTarget.TryFrom(Configuration(), ReportingHost.Last?.Home ?? Home());
     }
 
     /// <summary>The configuration the command's host composed; when the host was never built, the same sources, skipping files that do not parse.</summary>

@@ -37,7 +37,7 @@ internal static class DemoCommand
             var overrides = new Dictionary<string, string?>
             {
                 ["Data:Folder"] = folder,
-                ["Store:Provider"] = "sqlite",
+                ["Store:Provider"] = StoreProviders.Sqlite,
                 ["Store:ConnectionString"] = "",
             };
             using var host = ReportingHost.Build(overrides);

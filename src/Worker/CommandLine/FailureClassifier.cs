@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Reporting.Jobs.Hosting;
 using Reporting.Worker.Hosting;
 
 namespace Reporting.Worker.CommandLine;
@@ -50,7 +51,8 @@ public static class FailureClassifier
 
         if (chain.OfType<OptionsValidationException>().FirstOrDefault() is { } invalid)
         {
-            return new(ExitCodes.Configuration, "Invalid configuration: " + string.Join(" ", invalid.Failures.Select(Text)) + Fix);
+            // The validators' own sentences, each naming the key and the value, on one line.
+            return new(ExitCodes.Configuration, "Invalid configuration: " + string.Join(" ", invalid.Failures.Distinct(StringComparer.Ordinal).Select(f => Text(f).TrimEnd('.') + ".")) + Fix);
         }
 
         // A value the configuration binder cannot convert (a word where a number goes), found when
@@ -108,7 +110,7 @@ public static class FailureClassifier
 
     private static CommandFailure Sqlite(SqliteException ex, StoreTarget? store)
     {
-        var what = store is { Provider: "sqlite" } ? store.Description : "SQLite database of the worker";
+        var what = store is { Provider: StoreProviders.Sqlite } ? store.Description : "SQLite database of the worker";
         var cause = $"SQLite error {ex.SqliteErrorCode}: {Text(SqliteMessage(ex))}";
         return (ex.SqliteErrorCode & 0xFF) switch
         {
@@ -175,7 +177,7 @@ public static class FailureClassifier
             null => Text(ex.Message),
         };
         return new(ExitCodes.Unavailable,
-            $"Cannot reach the {(store is { Provider: "postgres" } ? store.Description : "PostgreSQL server")} ({cause}). " +
+            $"Cannot reach the {(store is { Provider: StoreProviders.Postgres } ? store.Description : "PostgreSQL server")} ({cause}). " +
             "Check that PostgreSQL runs there and that Host and Port in Store__ConnectionString are right, then run the command again.");
     }
 
@@ -195,7 +197,7 @@ public static class FailureClassifier
     }
 
     private static string PostgresWhere(StoreTarget? store) =>
-        store is { Provider: "postgres" } ? store.Description : "The PostgreSQL server";
+        store is { Provider: StoreProviders.Postgres } ? store.Description : "The PostgreSQL server";
 
     /// <summary>SQLite's own text without Microsoft.Data.Sqlite's "SQLite Error N: '…'." wrapping.</summary>
     private static string SqliteMessage(SqliteException ex)

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Quartz;
 using Reporting.Jobs.Scheduling;
@@ -8,6 +7,7 @@ using Reporting.Jobs.Store;
 using Reporting.Worker.Hosting;
 using Reporting.Worker.Scheduling;
 using Spectre.Console;
+using SchedulingOptions = Reporting.Jobs.Scheduling.SchedulingOptions;
 
 namespace Reporting.Worker.CommandLine;
 
@@ -28,13 +28,7 @@ internal static class JobsCommand
         {
             using var host = ReportingHost.Build();
             var services = host.Services;
-            var schedule = ScheduleOptions.Bind(services.GetRequiredService<IConfiguration>());
-            var problems = schedule.Validate().ToList();
-            if (problems.Count > 0)
-            {
-                throw new ConfigurationException("Invalid configuration: " + string.Join(" ", problems));
-            }
-
+            var schedule = services.GetRequiredService<SchedulingOptions>();
             await services.GetRequiredService<IReportingStore>().MigrateAsync(cancellationToken);
             var runs = services.GetService<IRunStore>();
             var now = services.GetRequiredService<TimeProvider>().GetUtcNow();

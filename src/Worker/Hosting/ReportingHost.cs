@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Reporting.Jobs.Domain;
 using Reporting.Jobs.Hosting;
+using Reporting.Worker.Scheduling;
 
 namespace Reporting.Worker.Hosting;
 
@@ -28,10 +29,25 @@ public static class ReportingHost
         Last = new HostConfiguration(builder.Configuration, home);
         try
         {
-            Last = Last with { Store = StoreTarget.From(builder.Configuration, home) };
+            // The store failures are reported against; a wrong Store or Data setting is not one, and
+            // the start-up validation below names it.
+            Last = Last with { Store = StoreTarget.TryFrom(builder.Configuration, home) };
             builder.AddReporting(home);
             configure?.Invoke(builder);
-            return builder.Build();
+            var host = builder.Build();
+            try
+            {
+                // Commands resolve services without starting the host, so the start-up validation
+                // (every section's IValidateOptions) runs here, for every command and for serve.
+                host.Services.ValidateConfiguration();
+            }
+            catch
+            {
+                host.Dispose();
+                throw;
+            }
+
+            return host;
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or InvalidDataException)
         {
@@ -122,6 +138,7 @@ public static class ReportingHost
         });
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddReportingCore(builder.Configuration, home);
+        builder.Services.AddReportingSchedule(builder.Configuration);
         return builder;
     }
 }

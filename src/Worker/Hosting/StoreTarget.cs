@@ -15,42 +15,56 @@ namespace Reporting.Worker.Hosting;
 public sealed record StoreTarget(string Provider, string? SqliteFile, string? Host, int? Port, string? Database)
 {
     /// <summary>For messages: <c>SQLite store /srv/data/reporting.db</c>, <c>PostgreSQL store db.example:5432</c>.</summary>
-    public string Description => Provider == "sqlite"
+    public string Description => Provider == StoreProviders.Sqlite
         ? "SQLite store " + TextSafety.Printable(SqliteFile ?? "(in memory)", 256)
         : $"PostgreSQL store {Endpoint}";
 
     /// <summary><c>host:port</c> of a PostgreSQL store (escaped), else the SQLite file.</summary>
-    public string Endpoint => Provider == "sqlite"
+    public string Endpoint => Provider == StoreProviders.Sqlite
         ? TextSafety.Printable(SqliteFile ?? "(in memory)", 256)
         : $"{TextSafety.Printable(Host ?? "localhost", 256)}:{Port ?? NpgsqlConnection.DefaultPort}";
+
+    /// <summary>The store <c>Store:*</c> names; null when the configuration names none (start-up validation says why).</summary>
+    public static StoreTarget? TryFrom(IConfiguration configuration, string home)
+    {
+        try
+        {
+            return From(configuration, home);
+        }
+        catch (Exception ex) when (ex is ConfigurationException or ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>The store <c>Store:*</c> names; a <see cref="ConfigurationException"/> when it names none.</summary>
     public static StoreTarget From(IConfiguration configuration, string home)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var options = configuration.GetSection(StoreOptions.SectionName).Get<StoreOptions>() ?? new StoreOptions();
-        switch (options.Provider.Trim().ToUpperInvariant())
+        switch (StoreProviders.Normalize(options.Provider))
         {
-            case "SQLITE":
+            case StoreProviders.Sqlite:
                 if (string.IsNullOrWhiteSpace(options.ConnectionString))
                 {
-                    var paths = new ReportingPaths(home, configuration["Data:Folder"] is { Length: > 0 } folder ? folder : "data");
-                    return new StoreTarget("sqlite", paths.Resolve("reporting.db"), null, null, null);
+                    var data = configuration.GetSection(DataOptions.SectionName).Get<DataOptions>() ?? new DataOptions();
+                    var paths = new ReportingPaths(home, data.EffectiveFolder);
+                    return new StoreTarget(StoreProviders.Sqlite, paths.Resolve("reporting.db"), null, null, null);
                 }
 
                 var sqlite = Parse(() => new SqliteConnectionStringBuilder(options.ConnectionString), "SQLite");
                 var file = sqlite.DataSource is { Length: > 0 } source && source != ":memory:" && !source.StartsWith("file:", StringComparison.OrdinalIgnoreCase)
                     ? Path.GetFullPath(source)
                     : sqlite.DataSource;
-                return new StoreTarget("sqlite", file is { Length: > 0 } and not ":memory:" ? file : null, null, null, null);
-            case "POSTGRES" or "POSTGRESQL":
+                return new StoreTarget(StoreProviders.Sqlite, file is { Length: > 0 } and not ":memory:" ? file : null, null, null, null);
+            case StoreProviders.Postgres:
                 if (string.IsNullOrWhiteSpace(options.ConnectionString))
                 {
                     throw new ConfigurationException("Store:ConnectionString is required for Store:Provider=postgres: set Store__ConnectionString in the environment.");
                 }
 
                 var postgres = Parse(() => new NpgsqlConnectionStringBuilder(options.ConnectionString), "Npgsql");
-                return new StoreTarget("postgres", null, postgres.Host, postgres.Port, postgres.Database);
+                return new StoreTarget(StoreProviders.Postgres, null, postgres.Host, postgres.Port, postgres.Database);
             default:
                 throw new ConfigurationException($"Store:Provider must be sqlite or postgres, got '{TextSafety.Printable(options.Provider)}'.");
         }

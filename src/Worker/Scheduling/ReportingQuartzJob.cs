@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Quartz;
 using Reporting.Jobs.Reports;
 using Reporting.Jobs.Scheduling;
+using SchedulingOptions = Reporting.Jobs.Scheduling.SchedulingOptions;
 
 namespace Reporting.Worker.Scheduling;
 
@@ -11,7 +12,7 @@ namespace Reporting.Worker.Scheduling;
 /// delivery — is <see cref="IJobExecutor"/>'s, which the command line shares.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class ReportingQuartzJob(IJobExecutor executor, ScheduleOptions schedule, ILogger<ReportingQuartzJob> logger) : IJob
+public sealed class ReportingQuartzJob(IJobExecutor executor, SchedulingOptions schedule, ILogger<ReportingQuartzJob> logger) : IJob
 {
     /// <summary>The job data key holding the reporting job's name (<c>ingest</c>, <c>morning</c>…).</summary>
     public const string JobNameKey = "job";
@@ -21,7 +22,7 @@ public sealed class ReportingQuartzJob(IJobExecutor executor, ScheduleOptions sc
         var job = context.MergedJobDataMap.GetString(JobNameKey)
             ?? throw new InvalidOperationException($"Quartz job {context.JobDetail.Key} has no '{JobNameKey}' in its job data");
         var configured = schedule.Find(job)
-            ?? throw new InvalidOperationException($"Quartz fired '{job}', which {ScheduleOptions.SectionName}:Jobs no longer lists");
+            ?? throw new InvalidOperationException($"Quartz fired '{job}', which {SchedulingOptions.SectionName}:Jobs no longer lists");
         var scheduled = context.ScheduledFireTimeUtc ?? context.FireTimeUtc;
         var businessDate = BusinessDates.ForFire(scheduled, schedule.ZoneOf(configured));
         logger.LogInformation(

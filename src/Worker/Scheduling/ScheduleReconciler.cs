@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Quartz;
+using Reporting.Jobs.Scheduling;
+using SchedulingOptions = Reporting.Jobs.Scheduling.SchedulingOptions;
 
 namespace Reporting.Worker.Scheduling;
 
@@ -15,7 +17,7 @@ namespace Reporting.Worker.Scheduling;
 /// instead of run as a misfire. Leaving an unchanged trigger alone keeps its stored next fire time,
 /// which is what the misfire handling needs.
 /// </remarks>
-public sealed class ScheduleReconciler(ISchedulerFactory schedulers, ScheduleOptions schedule, ILogger<ScheduleReconciler> logger) : IHostedService
+public sealed class ScheduleReconciler(ISchedulerFactory schedulers, SchedulingOptions schedule, ILogger<ScheduleReconciler> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -51,7 +53,7 @@ public sealed class ScheduleReconciler(ISchedulerFactory schedulers, ScheduleOpt
             if (!configured.Contains(key))
             {
                 await scheduler.UnscheduleJob(key, cancellationToken);
-                logger.LogInformation("Unscheduled {Job}: no longer in {Section}:Jobs", key.Name, ScheduleOptions.SectionName);
+                logger.LogInformation("Unscheduled {Job}: no longer in {Section}:Jobs", key.Name, SchedulingOptions.SectionName);
             }
         }
     }
@@ -59,7 +61,7 @@ public sealed class ScheduleReconciler(ISchedulerFactory schedulers, ScheduleOpt
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
-    /// The job's cron trigger. A fire missed by more than <see cref="ScheduleOptions.MisfireThreshold"/>
+    /// The job's cron trigger. A fire missed by more than <see cref="SchedulingOptions.MisfireThreshold"/>
     /// (the worker was down) fires once as soon as the worker is back, then the cron resumes.
     /// </summary>
     public ITrigger Trigger(ScheduledJobOptions job) => TriggerBuilder.Create()

@@ -1,12 +1,15 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Quartz;
 using Quartz.Impl;
 using Reporting.Jobs.Hosting;
 using Reporting.Jobs.Store;
+using SchedulingOptions = Reporting.Jobs.Scheduling.SchedulingOptions;
 
 namespace Reporting.Worker.Scheduling;
 
@@ -25,18 +28,15 @@ public static class SchedulingExtensions
     /// </summary>
     public static HostApplicationBuilder AddReportingScheduler(this HostApplicationBuilder builder)
     {
-        var schedule = ScheduleOptions.Bind(builder.Configuration);
-        var problems = schedule.Validate().ToList();
-        if (problems.Count > 0)
-        {
-            throw new InvalidOperationException("Invalid configuration:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  " + p)));
-        }
+        // Quartz takes its jobs and store when it is registered, before the host validates the
+        // configuration; a value that does not bind here is reported by that validation instead
+        // (ReportingHost.Build), in the validator's words, before the scheduler starts.
+        var schedule = Tolerant(() => SchedulingOptions.Bind(builder.Configuration)) ?? new SchedulingOptions();
+        var store = Tolerant(() => builder.Configuration.GetSection(StoreOptions.SectionName).Get<StoreOptions>()) ?? new StoreOptions();
+        var data = Tolerant(() => builder.Configuration.GetSection(DataOptions.SectionName).Get<DataOptions>()) ?? new DataOptions();
+        var clustered = StoreProviders.Normalize(store.Provider) == StoreProviders.Postgres;
+        var paths = new ReportingPaths(builder.Environment.ContentRootPath, data.EffectiveFolder);
 
-        var store = builder.Configuration.GetSection(StoreOptions.SectionName).Get<StoreOptions>() ?? new StoreOptions();
-        var clustered = store.Provider.Trim().ToUpperInvariant() is "POSTGRES" or "POSTGRESQL";
-        var paths = new ReportingPaths(builder.Environment.ContentRootPath, builder.Configuration["Data:Folder"] is { Length: > 0 } folder ? folder : "data");
-
-        builder.Services.AddSingleton(schedule);
         builder.Services.AddTransient<ReportingQuartzJob>();
         builder.Services.AddQuartz(q =>
         {
@@ -54,8 +54,8 @@ public static class SchedulingExtensions
             {
                 if (clustered)
                 {
-                    p.UsePostgres(NpgsqlFactory.Instance, store.ConnectionString
-                        ?? throw new InvalidOperationException("Store:ConnectionString is required for Store:Provider=postgres (set Store__ConnectionString)"));
+                    // Empty only when the configuration is invalid, which stops the start-up first.
+                    p.UsePostgres(NpgsqlFactory.Instance, store.ConnectionString ?? "");
                     p.UseClustering(c => c.CheckinInterval = TimeSpan.FromSeconds(5));
                 }
                 else
@@ -84,5 +84,28 @@ public static class SchedulingExtensions
         // After the scheduler's own hosted service, so the scheduler it reconciles is started.
         builder.Services.AddHostedService<ScheduleReconciler>();
         return builder;
+    }
+
+    /// <summary>
+    /// Validates the schedule of <c>Scheduling</c> at start-up (<see cref="ScheduleValidator"/>), for
+    /// every command: a wrong cron stops <c>ingest</c> as it stops <c>serve</c>; <c>jobs</c> lists them.
+    /// </summary>
+    public static IServiceCollection AddReportingSchedule(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SchedulingOptions>>(new ScheduleValidator(configuration)));
+        return services;
+    }
+
+    private static T? Tolerant<T>(Func<T?> bind)
+        where T : class
+    {
+        try
+        {
+            return bind();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 }

@@ -132,9 +132,9 @@ public sealed class ScheduledWorkerTests
         ["Store__Provider"] = provider,
         ["Store__ConnectionString"] = connectionString,
         ["Data__Folder"] = folder,
-        [$"Schedule__Jobs__{(job == "morning" ? 1 : 0)}__Name"] = job,
-        [$"Schedule__Jobs__{(job == "morning" ? 1 : 0)}__Cron"] = cron,
-        ["Schedule__MisfireThreshold"] = "00:00:01",
+        [$"Scheduling__Jobs__{(job == "morning" ? 1 : 0)}__Name"] = job,
+        [$"Scheduling__Jobs__{(job == "morning" ? 1 : 0)}__Cron"] = cron,
+        ["Scheduling__MisfireThreshold"] = "00:00:01",
         ["Scheduling__Freshness__Wait"] = "00:00:02",
     };
 

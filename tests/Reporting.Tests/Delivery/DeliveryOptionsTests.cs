@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Reporting.Jobs.Delivery;
+using Reporting.Jobs.Hosting;
 using Reporting.Testing;
 
 namespace Reporting.Tests.Delivery;
@@ -94,9 +96,11 @@ public sealed class DeliveryOptionsTests
             ["Delivery:Smtp:TrustedCertificate"] = "certs/no-such-relay.crt",
         }).Build();
 
+        using var services = new ServiceCollection().AddReportingDelivery(configuration, Path.GetTempPath()).BuildServiceProvider();
+
         Assert.That(
-            () => new ServiceCollection().AddReportingDelivery(configuration, Path.GetTempPath()),
-            Throws.InvalidOperationException.With.Message.StartsWith("Invalid configuration:").And.Message.Contains("Delivery:Smtp:TrustedCertificate").And.Message.Contains("no-such-relay.crt"));
+            () => services.ValidateConfiguration(),
+            Throws.TypeOf<OptionsValidationException>().With.Message.Contains("Delivery:Smtp:TrustedCertificate").And.Message.Contains("no-such-relay.crt"));
     }
 
     [Test]

@@ -31,20 +31,20 @@ public sealed class SchedulerHostTests
     public void The_service_host_schedules_every_configured_job_with_fire_once_misfires()
     {
         using var host = Build();
-        var schedule = host.Services.GetRequiredService<ScheduleOptions>();
+        var schedule = host.Services.GetRequiredService<Reporting.Jobs.Scheduling.SchedulingOptions>();
         var reconciler = host.Services.GetServices<IHostedService>().OfType<ScheduleReconciler>().Single();
 
         var triggers = schedule.Jobs.Select(reconciler.Trigger).Cast<ICronTrigger>().ToList();
 
-        Assert.That(triggers.Select(t => t.Key.Name), Is.EquivalentTo(ScheduleOptions.KnownJobs));
+        Assert.That(triggers.Select(t => t.Key.Name), Is.EquivalentTo(Reporting.Jobs.Scheduling.SchedulingOptions.KnownJobs));
         Assert.That(triggers.Select(t => t.MisfireInstruction), Is.All.EqualTo(CronTriggerMisfireInstruction.FireAndProceed));
         Assert.That(triggers.Select(t => t.TimeZone.Id), Is.All.EqualTo("Asia/Shanghai"));
     }
 
     [Test]
     public void A_bad_schedule_stops_the_service_host_from_building() =>
-        Assert.That(() => Build(new() { ["Schedule:Jobs:1:Cron"] = "every morning" }),
-            Throws.TypeOf<ConfigurationException>().With.Message.Contains("Schedule:Jobs:1:Cron 'every morning' is not a valid Quartz cron expression"));
+        Assert.That(() => Build(new() { ["Scheduling:Jobs:1:Cron"] = "every morning" }),
+            Throws.TypeOf<Microsoft.Extensions.Options.OptionsValidationException>().With.Message.Contains("Scheduling:Jobs:1:Cron 'every morning' is not a valid Quartz cron expression"));
 
     private IHost Build(Dictionary<string, string?>? overrides = null)
     {

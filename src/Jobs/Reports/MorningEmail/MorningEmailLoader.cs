@@ -13,7 +13,7 @@ namespace Reporting.Jobs.Reports.MorningEmail;
 public static class MorningEmailLoader
 {
     /// <summary>The business time zone when the context does not say otherwise (SPEC §1).</summary>
-    public const string DefaultBusinessZone = "Asia/Shanghai";
+    public const string DefaultBusinessZone = Hosting.ConfigurationDefaults.TimeZone;
 
     public static async Task<MorningEmailInput> LoadAsync(
         ReportContext context, DateOnly businessDate, TimeZoneInfo businessZone, CancellationToken cancellationToken = default)

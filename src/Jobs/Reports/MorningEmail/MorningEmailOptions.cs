@@ -1,6 +1,6 @@
 // SPEC §4 branch morning email: how much of the call list the email itself shows.
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace Reporting.Jobs.Reports.MorningEmail;
 
@@ -28,32 +28,20 @@ public sealed record MorningEmailOptions
     /// <summary>Call-list rows the branch email shows (1…<see cref="MaxCallListRows"/>, default 50).</summary>
     public int CallListRows { get; init; } = DefaultCallListRows;
 
-    /// <summary>Reads <c>Reports:Morning</c>; a bad value is a start-up error naming the key and the value.</summary>
-    public static MorningEmailOptions Bind(IConfiguration configuration)
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Reports:Morning";
+}
+
+/// <summary>Start-up validation of <see cref="MorningEmailOptions"/>; a value that is not a whole number fails in the binder, named the same way.</summary>
+public sealed class MorningEmailOptionsValidator : IValidateOptions<MorningEmailOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MorningEmailOptions options)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var value = configuration[CallListRowsKey];
-        if (Problem(value) is { } problem)
-        {
-            throw new InvalidOperationException("Invalid configuration:" + Environment.NewLine + "  " + problem);
-        }
-
-        return string.IsNullOrWhiteSpace(value) ? Default : new MorningEmailOptions { CallListRows = int.Parse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture) };
-    }
-
-    /// <summary>Null when <paramref name="value"/> (the configured text; unset or empty means the default) is a valid row count, else why not.</summary>
-    public static string? Problem(string? value)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
-
-        var text = value.Trim();
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var rows) && rows is >= 1 and <= MaxCallListRows
-            ? null
-            : string.Create(
+        ArgumentNullException.ThrowIfNull(options);
+        return options.CallListRows is >= 1 and <= MorningEmailOptions.MaxCallListRows
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{CallListRowsKey} must be a whole number of rows from 1 to {MaxCallListRows} (the call-list rows the branch morning email shows; the rest are in the attached workbook), got '{Domain.TextSafety.Printable(value, 40)}'.");
+                $"{MorningEmailOptions.CallListRowsKey} '{options.CallListRows}' must be a whole number of rows from 1 to {MorningEmailOptions.MaxCallListRows} (the call-list rows the branch morning email shows; the rest are in the attached workbook)"));
     }
 }

@@ -1,0 +1,94 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using Quartz;
+using Reporting.Jobs.Domain;
+using Reporting.Jobs.Hosting;
+using SchedulingOptions = Reporting.Jobs.Scheduling.SchedulingOptions;
+
+namespace Reporting.Worker.Scheduling;
+
+/// <summary>
+/// Start-up validation of the schedule in <see cref="SchedulingOptions"/>
+/// (<c>Scheduling:Jobs</c>, <c>Scheduling:MisfireThreshold</c>; SPEC §5): a bad cron, an unknown or
+/// twice-scheduled job or an unknown time zone stops the worker with a message that names the key
+/// and the value. Also refuses a key left in the old <c>Schedule</c> section (a
+/// <c>config/schedule.json</c> or <c>Schedule__…</c> variable from before the merge), which would
+/// otherwise be ignored in silence.
+/// </summary>
+public sealed class ScheduleValidator(IConfiguration configuration) : IValidateOptions<SchedulingOptions>
+{
+    /// <summary>The section's name before it was merged into <c>Scheduling</c>.</summary>
+    public const string OldSectionName = "Schedule";
+
+    private const string Root = SchedulingOptions.SectionName;
+
+    public ValidateOptionsResult Validate(string? name, SchedulingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (configuration.GetSection(OldSectionName).AsEnumerable().Where(kv => kv.Value is not null).OrderBy(kv => kv.Key, StringComparer.Ordinal).FirstOrDefault() is { Key: { } key } old)
+        {
+            failures.Add($"{key} '{TextSafety.Printable(old.Value)}' is in the old {OldSectionName} section, now merged into {Root}: " +
+                $"rename {OldSectionName}:* to {Root}:* ({OldSectionName}__* to {Root}__* in the environment)");
+        }
+
+        failures.AddRange(Problems(options));
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>Every problem of the schedule, each naming the key and the value.</summary>
+    public static IEnumerable<string> Problems(SchedulingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.MisfireThreshold <= TimeSpan.Zero)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"{Root}:MisfireThreshold '{options.MisfireThreshold}' must be positive");
+        }
+
+        var known = SchedulingOptions.KnownJobs;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < options.Jobs.Count; i++)
+        {
+            var job = options.Jobs[i];
+            var key = string.Create(CultureInfo.InvariantCulture, $"{Root}:Jobs:{i}");
+            if (!known.Contains(job.Name, StringComparer.Ordinal))
+            {
+                yield return $"{key}:Name '{job.Name}' is not a job; expected one of {string.Join(", ", known)}";
+            }
+            else if (!seen.Add(job.Name))
+            {
+                yield return $"{key}:Name '{job.Name}' is scheduled twice; give it one cron expression";
+            }
+
+            if (CronProblem(job.Cron) is { } problem)
+            {
+                yield return $"{key}:Cron '{job.Cron}' is not a valid Quartz cron expression: {problem}";
+            }
+
+            var zone = options.ZoneIdOf(job);
+            if (TimeZoneIds.Find(zone) is null)
+            {
+                yield return $"{key}:TimeZone '{zone}' is not a known time zone (is tzdata installed?)";
+            }
+        }
+    }
+
+    private static string? CronProblem(string? cron)
+    {
+        if (string.IsNullOrWhiteSpace(cron))
+        {
+            return "it is empty";
+        }
+
+        try
+        {
+            CronExpression.Parse(cron);
+            return null;
+        }
+        catch (FormatException ex)
+        {
+            return ex.Message;
+        }
+    }
+}
