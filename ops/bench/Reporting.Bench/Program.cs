@@ -221,7 +221,7 @@ switch (command)
                 book.BusinessDate.AddDays(-1));
             var executor = host.Services.GetRequiredService<IJobExecutor>();
             clock.Restart();
-            var ingest = await executor.ExecuteAsync(new JobRequest(JobExecutor.Ingest, book.BusinessDate, RunTrigger.Scheduled, new RunOptions()));
+            var ingest = await executor.ExecuteAsync(new JobRequest(IngestJob.JobName, book.BusinessDate, RunTrigger.Scheduled, new RunOptions()));
             var ingestSeconds = clock.Elapsed.TotalSeconds;
             var morning = await executor.ExecuteAsync(new JobRequest(ReportJobs.Morning, book.BusinessDate, RunTrigger.Scheduled, new RunOptions()));
             var seconds = clock.Elapsed.TotalSeconds;

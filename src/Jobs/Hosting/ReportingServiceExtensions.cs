@@ -40,7 +40,7 @@ public static class ReportingServiceExtensions
             .Configure<IOptions<BusinessOptions>>((scheduling, business) => scheduling.UseBusinessTimeZone(business.Value));
         services.AddSingleton(sp => (IRunStore)sp.GetRequiredService<IReportingStore>());
         services.AddSingleton<Delivery.Deliverer>();
-        services.AddSingleton<IJobExecutor, JobExecutor>();
+        services.AddReportingJobs();
         return services;
     }
 }

@@ -15,14 +15,15 @@ using Reporting.Jobs.Store;
 
 namespace Reporting.Jobs.Reports;
 
-/// <summary>The report jobs ops and the scheduler run, by name.</summary>
+/// <summary>
+/// The reports' job names, as their outcomes, delivery keys and run history carry them; the jobs
+/// themselves are types (<c>Scheduling/MorningJob</c>…), registered in DI.
+/// </summary>
 public static class ReportJobs
 {
     public const string Morning = "morning";
     public const string Commission = "commission";
     public const string RenewalReview = "renewal-review";
-
-    public static readonly IReadOnlyList<string> All = [Morning, Commission, RenewalReview];
 }
 
 /// <summary>How one run differs from a plain scheduled run.</summary>
@@ -63,12 +64,16 @@ public sealed class ReportRunner(
     ILogger<ReportRunner> logger,
     MorningEmailOptions? morning = null)
 {
+    /// <summary>
+    /// One report by its name, without the run around it (history, freshness, delivery): for tests
+    /// and tools that render one report. The jobs call the report's own method.
+    /// </summary>
     public Task<ReportOutcome> RunAsync(string job, DateOnly businessDate, RunOptions? options = null, CancellationToken cancellationToken = default) => job switch
     {
         ReportJobs.Morning => RunMorningAsync(businessDate, options ?? new RunOptions(), cancellationToken),
         ReportJobs.Commission => RunCommissionAsync(businessDate, options ?? new RunOptions(), cancellationToken),
         ReportJobs.RenewalReview => RunRenewalReviewAsync(businessDate, options ?? new RunOptions(), cancellationToken),
-        _ => throw new ArgumentException($"unknown report job '{job}' (known: {string.Join(", ", ReportJobs.All)})", nameof(job)),
+        _ => throw new ArgumentException($"unknown report job '{job}' (known: {ReportJobs.Morning}, {ReportJobs.Commission}, {ReportJobs.RenewalReview})", nameof(job)),
     };
 
     /// <summary>

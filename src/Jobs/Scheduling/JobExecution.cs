@@ -16,7 +16,7 @@ public enum RunTrigger
 }
 
 /// <summary>One job for one business date.</summary>
-/// <param name="Job">A job name: <c>ingest</c>, or one of <see cref="ReportJobs.All"/>.</param>
+/// <param name="Job">A registered job's name (<see cref="JobRegistry.Names"/>): <c>ingest</c>, <c>morning</c>….</param>
 /// <param name="BusinessDate">The business date the run is for (data known at the end of it).</param>
 /// <param name="Trigger">Who started it.</param>
 /// <param name="Options">Dry run, one branch, banner.</param>

@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Reporting.Jobs.Hosting;
-using Reporting.Jobs.Reports;
 
 namespace Reporting.Jobs.Scheduling;
 
@@ -16,11 +15,11 @@ public sealed class SchedulingOptions
 {
     public const string SectionName = "Scheduling";
 
-    /// <summary>The ingest job: loads every enabled source's drop folder.</summary>
-    public const string IngestJob = "ingest";
+    /// <summary>The ingest job: loads every enabled source's drop folder (<see cref="Scheduling.IngestJob"/>).</summary>
+    public const string IngestJob = Scheduling.IngestJob.JobName;
 
-    /// <summary>Every job a schedule may name.</summary>
-    public static readonly IReadOnlyList<string> KnownJobs = [IngestJob, .. ReportJobs.All];
+    /// <summary>Every shipped job a schedule may name: the names of <see cref="JobRegistry.Default"/>.</summary>
+    public static IReadOnlyList<string> KnownJobs => JobRegistry.Default.Names;
 
     /// <summary>This worker's name in the run history and the scheduler's cluster; empty means a name from the host name.</summary>
     public string Instance { get; set; } = "";

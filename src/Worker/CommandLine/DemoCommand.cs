@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Reporting.Jobs.Demo;
 using Reporting.Jobs.Extract;
 using Reporting.Jobs.Hosting;
-using Reporting.Jobs.Reports;
 using Reporting.Jobs.Store;
 using Reporting.Worker.Hosting;
 
@@ -84,9 +83,9 @@ internal static class DemoCommand
             var monthEnd = new DateOnly(businessDate.Year, businessDate.Month, 1).AddDays(-1);
             var runs = new List<Jobs.Scheduling.JobRun>
             {
-                await RunCommand.ExecuteAsync(host.Services, ReportJobs.Morning, businessDate, Jobs.Scheduling.RunTrigger.Manual, null, false, false, cancellationToken),
-                await RunCommand.ExecuteAsync(host.Services, ReportJobs.Commission, monthEnd, Jobs.Scheduling.RunTrigger.Manual, null, false, false, cancellationToken),
-                await RunCommand.ExecuteAsync(host.Services, ReportJobs.RenewalReview, monthEnd, Jobs.Scheduling.RunTrigger.Manual, null, false, false, cancellationToken),
+                await RunCommand.ExecuteAsync(host.Services, Jobs.Scheduling.MorningJob.JobName, businessDate, Jobs.Scheduling.RunTrigger.Manual, null, false, false, cancellationToken),
+                await RunCommand.ExecuteAsync(host.Services, Jobs.Scheduling.CommissionJob.JobName, monthEnd, Jobs.Scheduling.RunTrigger.Manual, null, false, false, cancellationToken),
+                await RunCommand.ExecuteAsync(host.Services, Jobs.Scheduling.RenewalReviewJob.JobName, monthEnd, Jobs.Scheduling.RunTrigger.Manual, null, false, false, cancellationToken),
             };
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"reports produced in {clock.Elapsed.TotalSeconds:0.0} s: workbooks in {paths.Resolve("output")}, emails in {paths.Resolve("outbox")}"));
             return runs.All(r => r.Status is Jobs.Scheduling.RunStatus.Succeeded) ? 0 : 1;

@@ -5,7 +5,6 @@ using Quartz;
 using Reporting.Jobs.Scheduling;
 using Reporting.Jobs.Store;
 using Reporting.Worker.Hosting;
-using Reporting.Worker.Scheduling;
 using Spectre.Console;
 using SchedulingOptions = Reporting.Jobs.Scheduling.SchedulingOptions;
 
@@ -29,6 +28,7 @@ internal static class JobsCommand
             using var host = ReportingHost.Build();
             var services = host.Services;
             var schedule = services.GetRequiredService<SchedulingOptions>();
+            var registry = services.GetRequiredService<JobRegistry>();
             await services.GetRequiredService<IReportingStore>().MigrateAsync(cancellationToken);
             var runs = services.GetService<IRunStore>();
             var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
@@ -36,7 +36,7 @@ internal static class JobsCommand
             foreach (var job in schedule.Jobs)
             {
                 var last = runs is null ? null : await runs.GetRunsAsync(job.Name, limit: 1, cancellationToken: cancellationToken) is [var newest, ..] ? newest : null;
-                jobs.Add(Describe(job.Name, job.Cron, schedule.ZoneOf(job), now, last));
+                jobs.Add(Describe(registry.Find(job.Name) ?? new JobDefinition(job.Name, false, false), job.Cron, schedule.ZoneOf(job), now, last));
             }
 
             if (parse.GetValue(format) == "json")
@@ -54,13 +54,18 @@ internal static class JobsCommand
     }
 
     /// <summary>One job as <c>jobs</c> shows it: the next fires in its zone with the business date each reports, and its last run.</summary>
-    public static JobJson Describe(string name, string cron, TimeZoneInfo zone, DateTimeOffset now, JobRun? last)
+    public static JobJson Describe(string name, string cron, TimeZoneInfo zone, DateTimeOffset now, JobRun? last) =>
+        Describe(JobRegistry.Default.Find(name) ?? new JobDefinition(name, false, false), cron, zone, now, last);
+
+    /// <summary>One job as <c>jobs</c> shows it, the business date of each fire by the job's own rule (<see cref="JobDefinition.BusinessDateOf"/>).</summary>
+    public static JobJson Describe(JobDefinition job, string cron, TimeZoneInfo zone, DateTimeOffset now, JobRun? last)
     {
+        ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(zone);
         var fires = NextFireTimes(cron, zone, now, NextFires)
-            .Select(fire => new FireJson(TimeZoneInfo.ConvertTime(fire, zone), BusinessDates.ForFire(fire, zone)))
+            .Select(fire => new FireJson(TimeZoneInfo.ConvertTime(fire, zone), job.BusinessDateOf(fire, zone)))
             .ToList();
-        return new JobJson(name, cron, zone.Id, fires, last is null ? null : RunJson.Of(last));
+        return new JobJson(job.Name, cron, zone.Id, fires, last is null ? null : RunJson.Of(last));
     }
 
     /// <summary>One table row per job; the next fires one per line in their cell; times in the job's zone.</summary>

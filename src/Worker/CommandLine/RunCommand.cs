@@ -11,12 +11,13 @@ namespace Reporting.Worker.CommandLine;
 /// <summary><c>run JOB --date D</c> and <c>backfill JOB --from D1 --to D2</c>: run a job now, through the same executor as the schedule.</summary>
 internal static class RunCommand
 {
-    public static Command Create()
+    public static Command Create(JobRegistry jobs)
     {
-        var job = JobArgument();
+        ArgumentNullException.ThrowIfNull(jobs);
+        var job = JobArgument(jobs);
         var date = CommandLineParsing.DateOption("--date", "Business date of the run; default yesterday in business time");
         var (branch, dryRun, resend) = RunOptions();
-        var command = new Command("run", "Run one job for one business date: ingest, morning, commission or renewal-review")
+        var command = new Command("run", "Run one job for one business date: " + jobs.NamesInWords)
         {
             job, date, branch, dryRun, resend,
         };
@@ -30,9 +31,10 @@ internal static class RunCommand
         return command;
     }
 
-    public static Command CreateBackfill()
+    public static Command CreateBackfill(JobRegistry jobs)
     {
-        var job = JobArgument();
+        ArgumentNullException.ThrowIfNull(jobs);
+        var job = JobArgument(jobs);
         var from = CommandLineParsing.DateOption("--from", "First business date");
         var to = CommandLineParsing.DateOption("--to", "Last business date");
         from.Required = true;
@@ -72,7 +74,7 @@ internal static class RunCommand
     public static void Print(JobRun run, bool dryRun)
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{run.Job} {run.BusinessDate:yyyy-MM-dd}: run #{run.RunId} {run.Status}{(dryRun ? " (dry run: nothing written or sent)" : "")}, {run.Rows} {(run.Job == JobExecutor.Ingest ? "rows loaded" : dryRun ? "messages rendered" : "messages sent")}"));
+            $"{run.Job} {run.BusinessDate:yyyy-MM-dd}: run #{run.RunId} {run.Status}{(dryRun ? " (dry run: nothing written or sent)" : "")}, {run.Rows} {(run.Job == IngestJob.JobName ? "rows loaded" : dryRun ? "messages rendered" : "messages sent")}"));
         if (run.Outputs is not null)
         {
             Console.WriteLine("  outputs: " + TextSafety.Printable(run.Outputs, ErrorShown));
@@ -84,10 +86,11 @@ internal static class RunCommand
         }
     }
 
-    private static Argument<string> JobArgument()
+    /// <summary>The JOB argument: one of the registered jobs, which its description and its usage error list.</summary>
+    private static Argument<string> JobArgument(JobRegistry jobs)
     {
-        var job = new Argument<string>("JOB") { Description = "ingest, morning, commission or renewal-review" };
-        return job.OneOf([.. JobExecutor.Jobs]);
+        var job = new Argument<string>("JOB") { Description = jobs.NamesInWords };
+        return job.OneOf([.. jobs.Names]);
     }
 
     private static (Option<string?> Branch, Option<bool> DryRun, Option<bool> Resend) RunOptions() =>

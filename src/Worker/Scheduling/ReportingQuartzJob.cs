@@ -12,7 +12,7 @@ namespace Reporting.Worker.Scheduling;
 /// delivery — is <see cref="IJobExecutor"/>'s, which the command line shares.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class ReportingQuartzJob(IJobExecutor executor, SchedulingOptions schedule, ILogger<ReportingQuartzJob> logger) : IJob
+public sealed class ReportingQuartzJob(IJobExecutor executor, JobRegistry jobs, SchedulingOptions schedule, ILogger<ReportingQuartzJob> logger) : IJob
 {
     /// <summary>The job data key holding the reporting job's name (<c>ingest</c>, <c>morning</c>…).</summary>
     public const string JobNameKey = "job";
@@ -24,7 +24,9 @@ public sealed class ReportingQuartzJob(IJobExecutor executor, SchedulingOptions 
         var configured = schedule.Find(job)
             ?? throw new InvalidOperationException($"Quartz fired '{job}', which {SchedulingOptions.SectionName}:Jobs no longer lists");
         var scheduled = context.ScheduledFireTimeUtc ?? context.FireTimeUtc;
-        var businessDate = BusinessDates.ForFire(scheduled, schedule.ZoneOf(configured));
+        var definition = jobs.Find(job)
+            ?? throw new InvalidOperationException($"Quartz fired '{job}', which is not a registered job");
+        var businessDate = definition.BusinessDateOf(scheduled, schedule.ZoneOf(configured));
         logger.LogInformation(
             "Scheduled fire of {Job} at {ScheduledFire:O} on {Instance}: business date {BusinessDate:yyyy-MM-dd}",
             job, scheduled, context.Scheduler.SchedulerInstanceId, businessDate);

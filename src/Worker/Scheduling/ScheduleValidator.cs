@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Quartz;
 using Reporting.Jobs.Domain;
 using Reporting.Jobs.Hosting;
+using Reporting.Jobs.Scheduling;
 using SchedulingOptions = Reporting.Jobs.Scheduling.SchedulingOptions;
 
 namespace Reporting.Worker.Scheduling;
@@ -14,9 +15,10 @@ namespace Reporting.Worker.Scheduling;
 /// twice-scheduled job or an unknown time zone stops the worker with a message that names the key
 /// and the value. Also refuses a key left in the old <c>Schedule</c> section (a
 /// <c>config/schedule.json</c> or <c>Schedule__…</c> variable from before the merge), which would
-/// otherwise be ignored in silence.
+/// otherwise be ignored in silence. The jobs a schedule may name are the registered ones
+/// (<see cref="JobRegistry"/>).
 /// </summary>
-public sealed class ScheduleValidator(IConfiguration configuration) : IValidateOptions<SchedulingOptions>
+public sealed class ScheduleValidator(IConfiguration configuration, JobRegistry jobs) : IValidateOptions<SchedulingOptions>
 {
     /// <summary>The section's name before it was merged into <c>Scheduling</c>.</summary>
     public const string OldSectionName = "Schedule";
@@ -33,20 +35,24 @@ public sealed class ScheduleValidator(IConfiguration configuration) : IValidateO
                 $"rename {OldSectionName}:* to {Root}:* ({OldSectionName}__* to {Root}__* in the environment)");
         }
 
-        failures.AddRange(Problems(options));
+        failures.AddRange(Problems(options, jobs));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    /// <summary>Every problem of the schedule, each naming the key and the value.</summary>
-    public static IEnumerable<string> Problems(SchedulingOptions options)
+    /// <summary>Every problem of the schedule of the shipped jobs (<see cref="JobRegistry.Default"/>), each naming the key and the value.</summary>
+    public static IEnumerable<string> Problems(SchedulingOptions options) => Problems(options, JobRegistry.Default);
+
+    /// <summary>Every problem of the schedule, with the jobs of <paramref name="jobs"/>, each naming the key and the value.</summary>
+    public static IEnumerable<string> Problems(SchedulingOptions options, JobRegistry jobs)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(jobs);
         if (options.MisfireThreshold <= TimeSpan.Zero)
         {
             yield return string.Create(CultureInfo.InvariantCulture, $"{Root}:MisfireThreshold '{options.MisfireThreshold}' must be positive");
         }
 
-        var known = SchedulingOptions.KnownJobs;
+        var known = jobs.Names;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < options.Jobs.Count; i++)
         {

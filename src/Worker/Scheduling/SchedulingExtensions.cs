@@ -9,6 +9,7 @@ using Quartz;
 using Quartz.Impl;
 using Reporting.Jobs.Hosting;
 using Reporting.Jobs.Store;
+using Reporting.Jobs.Scheduling;
 using SchedulingOptions = Reporting.Jobs.Scheduling.SchedulingOptions;
 
 namespace Reporting.Worker.Scheduling;
@@ -92,7 +93,7 @@ public static class SchedulingExtensions
     /// </summary>
     public static IServiceCollection AddReportingSchedule(this IServiceCollection services, IConfiguration configuration)
     {
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SchedulingOptions>>(new ScheduleValidator(configuration)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SchedulingOptions>, ScheduleValidator>(sp => new ScheduleValidator(configuration, sp.GetRequiredService<JobRegistry>())));
         return services;
     }
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Reporting.Testing.Builders;
-using Reporting.Worker.Scheduling;
+using Reporting.Jobs.Scheduling;
 
 namespace Reporting.Tests.Scheduling;
 

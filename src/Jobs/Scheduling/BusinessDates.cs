@@ -1,4 +1,4 @@
-namespace Reporting.Worker.Scheduling;
+namespace Reporting.Jobs.Scheduling;
 
 /// <summary>Which business date a scheduled fire reports on.</summary>
 public static class BusinessDates

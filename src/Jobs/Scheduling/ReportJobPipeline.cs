@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Reporting.Jobs.Delivery;
+using Reporting.Jobs.Extract;
+using Reporting.Jobs.Reports;
+using Reporting.Jobs.Store;
+
+namespace Reporting.Jobs.Scheduling;
+
+/// <summary>
+/// What every report job does around its rendering (SPEC §5): holds the report until the business
+/// date's extracts are loaded or the deadline passes (then sends it with the "data incomplete"
+/// banner and alerts ops), and delivers through the per-recipient log. A report job gives only its
+/// rendering (<see cref="ReportRunner"/>).
+/// </summary>
+/// <remarks>Logs as <see cref="JobExecutor"/>, whose lines these were before jobs were types.</remarks>
+public sealed class ReportJobPipeline(
+    IReportingStore store,
+    SourcesOptions sources,
+    ReportRunner reports,
+    Deliverer deliverer,
+    SchedulingOptions options,
+    TimeProvider time,
+    ILogger<JobExecutor> logger)
+{
+    /// <summary>Waits for the extracts (when the job <see cref="JobDefinition.WaitsForExtracts"/>), renders with <paramref name="render"/>, delivers.</summary>
+    public async Task<JobResult> RunAsync(
+        JobDefinition job, JobRequest request, long runId, Func<RunOptions, CancellationToken, Task<ReportOutcome>> render, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(render);
+        var missing = job.WaitsForExtracts ? await WaitForExtractsAsync(request, cancellationToken) : [];
+        var banner = missing.Count == 0
+            ? null
+            : string.Create(CultureInfo.InvariantCulture, $"数据不完整 Data incomplete：{string.Join("、", missing)} 在截止时间前未加载 {request.BusinessDate:yyyy-MM-dd} 的数据，以下数字可能偏低。");
+        var outcome = await render(request.Options with { Banner = banner }, cancellationToken);
+        var alerts = outcome.Alerts.ToList();
+        if (banner is not null)
+        {
+            alerts.Add(reports.Alert(
+                string.Create(CultureInfo.InvariantCulture, $"incomplete/{request.Job}/{request.BusinessDate:yyyy-MM-dd}"),
+                string.Create(CultureInfo.InvariantCulture, $"【告警】{request.Job} {request.BusinessDate:yyyy-MM-dd} 数据不完整，已带提示发送"),
+                $"Missing extracts at the deadline: {string.Join(", ", missing)}. The reports went out with a data-incomplete banner."));
+        }
+
+        var outputs = JsonSerializer.Serialize(new { files = outcome.Files, messages = outcome.Messages.Select(m => m.Key), alerts = alerts.Select(a => a.Key) });
+        if (request.Options.DryRun)
+        {
+            return new JobResult(RunStatus.Succeeded, outcome.Messages.Count, outputs, outcome.Problem);
+        }
+
+        var delivery = await deliverer.DeliverAsync(request.Job, request.BusinessDate, runId, outcome.Messages.Concat(alerts), request.Resend, cancellationToken);
+        var status = outcome.Problem is not null || delivery.Failed > 0 ? RunStatus.Failed
+            : banner is not null ? RunStatus.Incomplete
+            : RunStatus.Succeeded;
+        var error = string.Join("; ", new[] { outcome.Problem }.Concat(delivery.Errors).Where(e => e is not null));
+        return new JobResult(status, delivery.Sent, outputs, error.Length == 0 ? null : error);
+    }
+
+    /// <summary>
+    /// The freshness gate: the enabled sources whose extract for the business date is not loaded.
+    /// A scheduled run polls until <see cref="FreshnessOptions.Wait"/> has passed; a manual run
+    /// looks once (ops asked for it now).
+    /// </summary>
+    private async Task<IReadOnlyList<string>> WaitForExtractsAsync(JobRequest request, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + (request.Trigger == RunTrigger.Scheduled ? options.Freshness.Wait : TimeSpan.Zero);
+        while (true)
+        {
+            var freshness = await DataFreshness.ForAsync(store, sources, request.BusinessDate, cancellationToken);
+            var missing = freshness.Where(f => f.Status != FreshnessStatus.OnTime).Select(f => f.Source).ToList();
+            if (missing.Count == 0 || time.GetUtcNow() >= deadline)
+            {
+                return missing;
+            }
+
+            logger.LogInformation("{Job} {BusinessDate}: waiting for {Missing}", request.Job, request.BusinessDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), string.Join(", ", missing));
+            var pause = deadline - time.GetUtcNow();
+            await Task.Delay(pause < options.Freshness.PollInterval ? pause : options.Freshness.PollInterval, time, cancellationToken);
+        }
+    }
+}
