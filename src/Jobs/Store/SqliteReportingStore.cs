@@ -6,7 +6,6 @@ using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 using Reporting.Jobs.Domain;
-using Reporting.Jobs.Extract;
 
 namespace Reporting.Jobs.Store;
 
@@ -321,8 +320,8 @@ public sealed class SqliteReportingStore : SqlReportingStore
                     connection, transaction, ingestId, target.Table, fileRows, fileRows, counts.RowsDuplicate == 0 ? _sums : null, cancellationToken);
             }
 
-            await CompleteLedgerAsync(connection, transaction, ingestId, counts, finishedAt, null, cancellationToken);
-            await InsertIssuesAsync(connection, transaction, ingestId, issues, cancellationToken);
+            await SqlIngestLedger.CompleteLedgerAsync(connection, transaction, ingestId, counts, finishedAt, null, cancellationToken);
+            await SqlIngestLedger.InsertIssuesAsync(connection, transaction, ingestId, issues, cancellationToken);
             transaction.Commit();
             _committed = true;
         }
