@@ -36,10 +36,6 @@ public sealed partial class StageDependencyTests
         "Store/SqlRunLog.cs -> Scheduling",
         "Store/SqlRunStore.cs -> Scheduling",
 
-        // The freshness of each configured source reads Extract's SourcesOptions; it belongs
-        // beside the sources (Extract/) or takes the source names as an argument.
-        "Store/DataFreshness.cs -> Extract",
-
         // The delivery log is IRunStore's (above), and the retry options are Scheduling:Retry;
         // they move to Delivery:Retry with the configuration's upgrade note.
         "Delivery/Deliverer.cs -> Scheduling",

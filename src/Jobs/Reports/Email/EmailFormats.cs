@@ -1,8 +1,8 @@
 // SPEC §4 emails: how numbers, money, rates, dates and codes read in every email.
 using System.Globalization;
 using Reporting.Jobs.Domain;
+using Reporting.Jobs.Extract;
 using Reporting.Jobs.Reports.Workbooks;
-using Reporting.Jobs.Store;
 
 namespace Reporting.Jobs.Reports.Email;
 

@@ -1,6 +1,6 @@
 // SPEC §4 emails: what the shared layout shows around every email's body.
 using Reporting.Jobs.Domain;
-using Reporting.Jobs.Store;
+using Reporting.Jobs.Extract;
 
 namespace Reporting.Jobs.Reports.Email;
 
