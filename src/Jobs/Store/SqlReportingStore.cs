@@ -673,5 +673,9 @@ public abstract partial class SqlReportingStore : IReportingStore
 
         /// <summary>The load's columns as a SQL list.</summary>
         public string ColumnList => string.Join(", ", LoadColumns);
+
+        /// <summary>The 1-based position of <paramref name="column"/> in the load's columns: where a provider binds it.</summary>
+        public int Position(string column) =>
+            Array.IndexOf(LoadColumns, column) is var i and >= 0 ? i + 1 : throw new ArgumentException($"{Name} loads no column {column}", nameof(column));
     }
 }
