@@ -1,3 +1,5 @@
+using Reporting.Jobs.Domain;
+
 namespace Reporting.Jobs.Extract;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Reporting.Jobs.Domain;
 
 namespace Reporting.Jobs.Extract;
 

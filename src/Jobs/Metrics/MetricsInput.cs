@@ -94,6 +94,38 @@ public sealed record MetricsDateRanges(
         return this with { Activity = Activity.Union(history), ClaimsReported = ClaimsReported.Union(history) };
     }
 
+    /// <summary>
+    /// The months of totals the clawbacks in <paramref name="month"/> need beyond <see cref="Activity"/>:
+    /// a clawback uses the tier of the policy's issue month, whose loss ratio looks back over the 12
+    /// months ending with that month. Before <see cref="Activity"/> for a policy issued earlier,
+    /// after it only for a policy cancelled before it was issued; none without clawbacks.
+    /// </summary>
+    public IReadOnlyList<DateRange> ClawbackTotalsBeyondActivity(IEnumerable<Policy> policies, BusinessMonth month)
+    {
+        var earliestIssue = policies
+            .Where(p => WrittenPremiumLedger.IsCancelledIn(p, month))
+            .Select(p => (DateOnly?)p.IssueDate)
+            .Min();
+        if (earliestIssue is not { } issue)
+        {
+            return [];
+        }
+
+        var widened = WithClawbacksIssuedFrom(issue).Activity;
+        var beyond = new List<DateRange>(2);
+        if (widened.From < Activity.From)
+        {
+            beyond.Add(new DateRange(widened.From, Activity.From.AddDays(-1)));
+        }
+
+        if (widened.To > Activity.To)
+        {
+            beyond.Add(new DateRange(Activity.To.AddDays(1), widened.To));
+        }
+
+        return beyond;
+    }
+
     /// <summary>The 12 months ending with <paramref name="month"/>, as dates.</summary>
     public static DateRange TwelveMonthsEndingWith(BusinessMonth month) =>
         new(month.AddMonths(1 - CommissionTiers.LossRatioMonths).First, month.Last);

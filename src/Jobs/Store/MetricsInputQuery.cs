@@ -47,28 +47,14 @@ public static class MetricsInputQuery
         var followUpsRead = store.GetFollowUpsAsync(asOf, ranges.CohortExpiry, options.Renewal.Coverage, cancellationToken);
         var policies = await policiesRead;
 
-        // A clawback in the month uses the tier of the policy's issue month, whose loss ratio looks
-        // back over the 12 months ending with that month: add the sums of the months outside the
-        // twelve the month needs itself (before them; after them only for a policy cancelled
-        // before it was issued).
+        // The clawbacks' tiers look further back than the month's own twelve (the rule is
+        // MetricsDateRanges.ClawbackTotalsBeyondActivity); their sums are read after the policies.
         var totals = (await totalsRead).ToList();
-        var earliestIssue = policies
-            .Where(p => WrittenPremiumLedger.IsCancelledIn(p, month))
-            .Select(p => (DateOnly?)p.IssueDate)
-            .Min();
-        if (withCommission && earliestIssue is { } issue)
+        if (withCommission)
         {
-            var widened = ranges.WithClawbacksIssuedFrom(issue).Activity;
-            if (widened.From < ranges.Activity.From)
+            foreach (var beyond in ranges.ClawbackTotalsBeyondActivity(policies, month))
             {
-                totals.AddRange(await store.GetBranchMonthTotalsAsync(
-                    asOf, new DateRange(widened.From, ranges.Activity.From.AddDays(-1)), cancellationToken));
-            }
-
-            if (widened.To > ranges.Activity.To)
-            {
-                totals.AddRange(await store.GetBranchMonthTotalsAsync(
-                    asOf, new DateRange(ranges.Activity.To.AddDays(1), widened.To), cancellationToken));
+                totals.AddRange(await store.GetBranchMonthTotalsAsync(asOf, beyond, cancellationToken));
             }
         }
 

@@ -3,7 +3,6 @@ using Dapper;
 using Npgsql;
 using NpgsqlTypes;
 using Reporting.Jobs.Domain;
-using Reporting.Jobs.Extract;
 
 namespace Reporting.Jobs.Store;
 
@@ -162,8 +161,8 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
                     cancellationToken);
             }
 
-            await CompleteLedgerAsync(connection, transaction, ingestId, counts, finishedAt, null, cancellationToken);
-            await InsertIssuesAsync(connection, transaction, ingestId, issues, cancellationToken);
+            await SqlIngestLedger.CompleteLedgerAsync(connection, transaction, ingestId, counts, finishedAt, null, cancellationToken);
+            await SqlIngestLedger.InsertIssuesAsync(connection, transaction, ingestId, issues, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             _committed = true;
         }

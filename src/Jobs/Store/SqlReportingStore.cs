@@ -3,24 +3,19 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Dapper;
 using Reporting.Jobs.Domain;
-using Reporting.Jobs.Extract;
 
 namespace Reporting.Jobs.Store;
 
 /// <summary>
-/// What both providers share: the ledger, the issues and the as-of reads are plain SQL that
-/// SQLite and PostgreSQL both run. Only connections, locking and bulk loading differ.
+/// What both providers share: the as-of reads, the monthly sums and the data a load keeps besides
+/// its rows are plain SQL that SQLite and PostgreSQL both run. Only connections, locking and bulk
+/// loading differ. The ledger and the issues are <see cref="SqlIngestLedger"/>'s, the run history,
+/// claims and delivery log <see cref="SqlRunLog"/>'s; this class answers for them on its connections.
 /// </summary>
 public abstract partial class SqlReportingStore : IReportingStore
 {
     /// <summary>Rejects and warnings stored per file; the ledger always has the full counts.</summary>
     public const int MaxStoredIssues = 10_000;
-
-    private const string LedgerColumns =
-        "ingest_id AS IngestId, source AS Source, dataset AS Dataset, file_name AS FileName, extract_date AS ExtractDate, " +
-        "sha256 AS Sha256, status AS Status, rows_read AS RowsRead, rows_loaded AS RowsLoaded, rows_rejected AS RowsRejected, " +
-        "rows_duplicate AS RowsDuplicate, rows_skipped AS RowsSkipped, warnings AS Warnings, premium_fen AS PremiumFen, " +
-        "started_at AS StartedAt, finished_at AS FinishedAt, error AS Error";
 
     private const string PolicyColumns =
         "insurer_code, policy_no, coverage, business_type, branch_code, advisor_id, vin, plate_no, customer_name, customer_phone, " +
@@ -32,10 +27,15 @@ public abstract partial class SqlReportingStore : IReportingStore
     private const string FollowUpColumns =
         "followup_id, insurer_code, policy_no, branch_code, advisor_id, contact_date, channel, outcome, lost_reason, note";
 
+    private readonly SqlIngestLedger _ledger;
+    private readonly SqlRunLog _runs;
+
     protected SqlReportingStore(TimeProvider time)
     {
         Time = time;
         DapperTypeHandlers.Register();
+        _runs = new SqlRunLog(OpenAsync);
+        _ledger = new SqlIngestLedger(OpenAsync, time);
     }
 
     public abstract string Provider { get; }
@@ -53,14 +53,14 @@ public abstract partial class SqlReportingStore : IReportingStore
         try
         {
             var transaction = await BeginWriteAsync(connection, header.Source, cancellationToken);
-            if (await FindLoadedAsync(connection, transaction, header, cancellationToken) is not null)
+            if (await SqlIngestLedger.FindLoadedAsync(connection, transaction, header, cancellationToken) is not null)
             {
                 await transaction.DisposeAsync();
                 await connection.DisposeAsync();
                 return null;
             }
 
-            var id = await InsertLedgerAsync(connection, transaction, header, IngestStatus.LOADED, cancellationToken);
+            var id = await SqlIngestLedger.InsertLedgerAsync(connection, transaction, header, IngestStatus.LOADED, cancellationToken);
             return CreateLoad(connection, transaction, id, header.ExtractDate);
         }
         catch
@@ -70,32 +70,14 @@ public abstract partial class SqlReportingStore : IReportingStore
         }
     }
 
-    public async Task<long> RecordFailureAsync(LoadHeader header, LoadCounts counts, string failure, IReadOnlyList<RowIssue> issues, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var id = await InsertLedgerAsync(connection, transaction, header, IngestStatus.FAILED, cancellationToken);
-        await CompleteLedgerAsync(connection, transaction, id, counts, Time.GetUtcNow(), failure, cancellationToken);
-        await InsertIssuesAsync(connection, transaction, id, issues, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return id;
-    }
+    public Task<long> RecordFailureAsync(LoadHeader header, LoadCounts counts, string failure, IReadOnlyList<RowIssue> issues, CancellationToken cancellationToken = default) =>
+        _ledger.RecordFailureAsync(header, counts, failure, issues, cancellationToken);
 
-    public async Task<IngestEntry?> FindLoadedAsync(LoadHeader header, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        return await FindLoadedAsync(connection, null, header, cancellationToken);
-    }
+    public Task<IngestEntry?> FindLoadedAsync(LoadHeader header, CancellationToken cancellationToken = default) =>
+        _ledger.FindLoadedAsync(header, cancellationToken);
 
-    public async Task<IReadOnlyList<IngestEntry>> GetLedgerAsync(string? source = null, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<LedgerRow>(new CommandDefinition(
-            $"SELECT {LedgerColumns} FROM ingest_ledger WHERE @Source IS NULL OR source = @Source ORDER BY ingest_id",
-            new { Source = source },
-            cancellationToken: cancellationToken));
-        return rows.Select(r => r.ToEntry()).ToList();
-    }
+    public Task<IReadOnlyList<IngestEntry>> GetLedgerAsync(string? source = null, CancellationToken cancellationToken = default) =>
+        _ledger.GetLedgerAsync(source, cancellationToken);
 
     public async Task<IReadOnlyList<CohortFinal>> GetCohortFinalsAsync(string firstMonth, string lastMonth, CancellationToken cancellationToken = default)
     {
@@ -127,17 +109,8 @@ public abstract partial class SqlReportingStore : IReportingStore
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<RowIssue>> GetIssuesAsync(long ingestId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<IssueRow>(new CommandDefinition(
-            "SELECT line_no AS Line, column_name AS ColumnName, severity AS Severity, reason AS Reason, value AS Value " +
-            "FROM ingest_issues WHERE ingest_id = @ingestId ORDER BY line_no, column_name",
-            new { ingestId },
-            cancellationToken: cancellationToken));
-        return rows.Select(r => new RowIssue(
-            checked((int)r.Line), r.ColumnName, r.Reason, r.Value, r.Severity == "WARNING" ? IssueSeverity.Warning : IssueSeverity.Reject)).ToList();
-    }
+    public Task<IReadOnlyList<RowIssue>> GetIssuesAsync(long ingestId, CancellationToken cancellationToken = default) =>
+        _ledger.GetIssuesAsync(ingestId, cancellationToken);
 
     public async Task<IReadOnlyList<Policy>> GetPoliciesAsync(DateOnly asOf, PolicySelection? selection = null, CancellationToken cancellationToken = default) =>
         (await GetPolicyVersionsAsync(asOf, selection, cancellationToken)).Select(v => v.Policy).ToList();
@@ -320,72 +293,11 @@ public abstract partial class SqlReportingStore : IReportingStore
     /// <summary>The provider's bulk writer for one file, inside <paramref name="transaction"/>.</summary>
     protected abstract IExtractLoad CreateLoad(DbConnection connection, DbTransaction transaction, long ingestId, DateOnly extractDate);
 
-    protected static long Fen(decimal yuan) => checked((long)(yuan * 100m));
+    protected internal static long Fen(decimal yuan) => checked((long)(yuan * 100m));
 
-    protected static decimal Yuan(long fen) => fen / 100m;
+    protected internal static decimal Yuan(long fen) => fen / 100m;
 
     protected static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    protected static async Task<IngestEntry?> FindLoadedAsync(DbConnection connection, DbTransaction? transaction, LoadHeader header, CancellationToken cancellationToken)
-    {
-        var row = await connection.QueryFirstOrDefaultAsync<LedgerRow>(new CommandDefinition(
-            $"SELECT {LedgerColumns} FROM ingest_ledger WHERE source = @Source AND sha256 = @Sha256 AND file_name = @FileName " +
-            "AND extract_date = @ExtractDate AND status = 'LOADED' ORDER BY ingest_id LIMIT 1",
-            new { header.Source, header.Sha256, header.FileName, header.ExtractDate },
-            transaction,
-            cancellationToken: cancellationToken));
-        return row?.ToEntry();
-    }
-
-    protected static async Task<long> InsertLedgerAsync(DbConnection connection, DbTransaction transaction, LoadHeader header, IngestStatus status, CancellationToken cancellationToken) =>
-        await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "INSERT INTO ingest_ledger (source, dataset, file_name, extract_date, sha256, status, started_at) " +
-            "VALUES (@Source, @Dataset, @FileName, @ExtractDate, @Sha256, @Status, @StartedAt) RETURNING ingest_id",
-            new { header.Source, Dataset = header.Dataset.ToString(), header.FileName, header.ExtractDate, header.Sha256, Status = status.ToString(), header.StartedAt },
-            transaction,
-            cancellationToken: cancellationToken));
-
-    protected static async Task CompleteLedgerAsync(DbConnection connection, DbTransaction transaction, long ingestId, LoadCounts counts, DateTimeOffset finishedAt, string? error, CancellationToken cancellationToken) =>
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE ingest_ledger SET rows_read = @RowsRead, rows_loaded = @RowsLoaded, rows_rejected = @RowsRejected, rows_duplicate = @RowsDuplicate, " +
-            "rows_skipped = @RowsSkipped, warnings = @Warnings, premium_fen = @PremiumFen, finished_at = @FinishedAt, error = @Error WHERE ingest_id = @IngestId",
-            new
-            {
-                counts.RowsRead,
-                counts.RowsLoaded,
-                counts.RowsRejected,
-                counts.RowsDuplicate,
-                counts.RowsSkipped,
-                counts.Warnings,
-                PremiumFen = Fen(counts.Premium),
-                FinishedAt = finishedAt,
-                Error = error,
-                IngestId = ingestId,
-            },
-            transaction,
-            cancellationToken: cancellationToken));
-
-    protected static async Task InsertIssuesAsync(DbConnection connection, DbTransaction transaction, long ingestId, IReadOnlyList<RowIssue> issues, CancellationToken cancellationToken)
-    {
-        if (issues.Count == 0)
-        {
-            return;
-        }
-
-        await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO ingest_issues (ingest_id, line_no, column_name, severity, reason, value) VALUES (@IngestId, @Line, @Column, @Severity, @Reason, @Value)",
-            issues.Take(MaxStoredIssues).Select(i => new
-            {
-                IngestId = ingestId,
-                i.Line,
-                i.Column,
-                Severity = i.Severity == IssueSeverity.Warning ? "WARNING" : "REJECT",
-                i.Reason,
-                i.Value,
-            }),
-            transaction,
-            cancellationToken: cancellationToken));
-    }
 
     protected abstract void AddDate(DbCommand command, string name, DateOnly value);
 
@@ -761,59 +673,9 @@ public abstract partial class SqlReportingStore : IReportingStore
 
         /// <summary>The load's columns as a SQL list.</summary>
         public string ColumnList => string.Join(", ", LoadColumns);
-    }
 
-    private sealed class LedgerRow
-    {
-        public long IngestId { get; set; }
-
-        public string Source { get; set; } = "";
-
-        public string Dataset { get; set; } = "";
-
-        public string FileName { get; set; } = "";
-
-        public DateOnly ExtractDate { get; set; }
-
-        public string Sha256 { get; set; } = "";
-
-        public string Status { get; set; } = "";
-
-        public long RowsRead { get; set; }
-
-        public long RowsLoaded { get; set; }
-
-        public long RowsRejected { get; set; }
-
-        public long RowsDuplicate { get; set; }
-
-        public long RowsSkipped { get; set; }
-
-        public long Warnings { get; set; }
-
-        public long PremiumFen { get; set; }
-
-        public DateTimeOffset StartedAt { get; set; }
-
-        public DateTimeOffset? FinishedAt { get; set; }
-
-        public string? Error { get; set; }
-
-        public IngestEntry ToEntry() => new(
-            IngestId, Source, Dataset, FileName, ExtractDate, Sha256, Enum.Parse<IngestStatus>(Status), RowsRead, RowsLoaded, RowsRejected,
-            RowsDuplicate, RowsSkipped, Warnings, Yuan(PremiumFen), StartedAt, FinishedAt, Error);
-    }
-
-    private sealed class IssueRow
-    {
-        public long Line { get; set; }
-
-        public string ColumnName { get; set; } = "";
-
-        public string Severity { get; set; } = "";
-
-        public string Reason { get; set; } = "";
-
-        public string? Value { get; set; }
+        /// <summary>The 1-based position of <paramref name="column"/> in the load's columns: where a provider binds it.</summary>
+        public int Position(string column) =>
+            Array.IndexOf(LoadColumns, column) is var i and >= 0 ? i + 1 : throw new ArgumentException($"{Name} loads no column {column}", nameof(column));
     }
 }

@@ -6,7 +6,6 @@ using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 using Reporting.Jobs.Domain;
-using Reporting.Jobs.Extract;
 
 namespace Reporting.Jobs.Store;
 
@@ -230,26 +229,26 @@ public sealed class SqliteReportingStore : SqlReportingStore
         public void Add(Policy p, int line)
         {
             var s = _policy ??= Prepare(VersionTable.Policies);
-            s.Text(1, p.InsurerCode);
-            s.Text(2, p.PolicyNo);
-            s.Int(3, ingestId);
-            s.Date(4, _extractDate);
-            s.Int(5, line);
-            s.Code(6, p.Coverage);
-            s.Code(7, p.BusinessType);
-            s.Text(8, p.BranchCode);
-            s.Text(9, p.AdvisorId);
-            s.Text(10, p.Vin);
-            s.Text(11, p.PlateNo);
-            s.Text(12, p.CustomerName);
-            s.Text(13, p.CustomerPhone);
-            s.Date(14, p.IssueDate);
-            s.Date(15, p.EffectiveDate);
-            s.Date(16, p.ExpiryDate);
-            s.Int(17, Fen(p.Premium));
-            s.Code(18, p.Status);
-            s.Date(19, p.CancelDate);
-            s.Int(20, Fen(p.RefundPremium));
+            s.Text(PolicyAt.InsurerCode, p.InsurerCode);
+            s.Text(PolicyAt.PolicyNo, p.PolicyNo);
+            s.Int(PolicyAt.IngestId, ingestId);
+            s.Date(PolicyAt.ExtractDate, _extractDate);
+            s.Int(PolicyAt.LineNo, line);
+            s.Code(PolicyAt.Coverage, p.Coverage);
+            s.Code(PolicyAt.BusinessType, p.BusinessType);
+            s.Text(PolicyAt.BranchCode, p.BranchCode);
+            s.Text(PolicyAt.AdvisorId, p.AdvisorId);
+            s.Text(PolicyAt.Vin, p.Vin);
+            s.Text(PolicyAt.PlateNo, p.PlateNo);
+            s.Text(PolicyAt.CustomerName, p.CustomerName);
+            s.Text(PolicyAt.CustomerPhone, p.CustomerPhone);
+            s.Date(PolicyAt.IssueDate, p.IssueDate);
+            s.Date(PolicyAt.EffectiveDate, p.EffectiveDate);
+            s.Date(PolicyAt.ExpiryDate, p.ExpiryDate);
+            s.Int(PolicyAt.PremiumFen, Fen(p.Premium));
+            s.Code(PolicyAt.Status, p.Status);
+            s.Date(PolicyAt.CancelDate, p.CancelDate);
+            s.Int(PolicyAt.RefundFen, Fen(p.RefundPremium));
             Stage(s);
             _sums.Add(p);
         }
@@ -257,48 +256,48 @@ public sealed class SqliteReportingStore : SqlReportingStore
         public void Add(Claim c, int line)
         {
             var s = _claim ??= Prepare(VersionTable.Claims);
-            s.Text(1, c.InsurerCode);
-            s.Text(2, c.ClaimNo);
-            s.Int(3, ingestId);
-            s.Date(4, _extractDate);
-            s.Int(5, line);
-            s.Text(6, c.PolicyNo);
-            s.Text(7, c.Vin);
-            s.Date(8, c.LossDate);
-            s.Date(9, c.ReportDate);
-            s.Text(10, c.RepairBranchCode);
-            s.Int(11, c.Referred ? 1 : 0);
-            s.Int(12, Fen(c.AssessedAmount));
-            s.Int(13, Fen(c.PaidAmount));
-            s.Code(14, c.Status);
-            s.Date(15, c.CloseDate);
+            s.Text(ClaimAt.InsurerCode, c.InsurerCode);
+            s.Text(ClaimAt.ClaimNo, c.ClaimNo);
+            s.Int(ClaimAt.IngestId, ingestId);
+            s.Date(ClaimAt.ExtractDate, _extractDate);
+            s.Int(ClaimAt.LineNo, line);
+            s.Text(ClaimAt.PolicyNo, c.PolicyNo);
+            s.Text(ClaimAt.Vin, c.Vin);
+            s.Date(ClaimAt.LossDate, c.LossDate);
+            s.Date(ClaimAt.ReportDate, c.ReportDate);
+            s.Text(ClaimAt.RepairBranchCode, c.RepairBranchCode);
+            s.Int(ClaimAt.Referred, c.Referred ? 1 : 0);
+            s.Int(ClaimAt.AssessedFen, Fen(c.AssessedAmount));
+            s.Int(ClaimAt.PaidFen, Fen(c.PaidAmount));
+            s.Code(ClaimAt.Status, c.Status);
+            s.Date(ClaimAt.CloseDate, c.CloseDate);
             Stage(s);
         }
 
         public void Add(FollowUp f, int line)
         {
             var s = _followUp ??= Prepare(VersionTable.FollowUps);
-            s.Text(1, f.FollowUpId);
-            s.Int(2, ingestId);
-            s.Date(3, _extractDate);
-            s.Int(4, line);
-            s.Text(5, f.InsurerCode);
-            s.Text(6, f.PolicyNo);
-            s.Text(7, f.BranchCode);
-            s.Text(8, f.AdvisorId);
-            s.Date(9, f.ContactDate);
-            s.Code(10, f.Channel);
-            s.Code(11, f.Outcome);
+            s.Text(FollowUpAt.FollowupId, f.FollowUpId);
+            s.Int(FollowUpAt.IngestId, ingestId);
+            s.Date(FollowUpAt.ExtractDate, _extractDate);
+            s.Int(FollowUpAt.LineNo, line);
+            s.Text(FollowUpAt.InsurerCode, f.InsurerCode);
+            s.Text(FollowUpAt.PolicyNo, f.PolicyNo);
+            s.Text(FollowUpAt.BranchCode, f.BranchCode);
+            s.Text(FollowUpAt.AdvisorId, f.AdvisorId);
+            s.Date(FollowUpAt.ContactDate, f.ContactDate);
+            s.Code(FollowUpAt.Channel, f.Channel);
+            s.Code(FollowUpAt.Outcome, f.Outcome);
             if (f.LostReason is { } reason)
             {
-                s.Code(12, reason);
+                s.Code(FollowUpAt.LostReason, reason);
             }
             else
             {
-                s.Null(12);
+                s.Null(FollowUpAt.LostReason);
             }
 
-            s.Text(13, f.Note);
+            s.Text(FollowUpAt.Note, f.Note);
             Stage(s);
         }
 
@@ -321,8 +320,8 @@ public sealed class SqliteReportingStore : SqlReportingStore
                     connection, transaction, ingestId, target.Table, fileRows, fileRows, counts.RowsDuplicate == 0 ? _sums : null, cancellationToken);
             }
 
-            await CompleteLedgerAsync(connection, transaction, ingestId, counts, finishedAt, null, cancellationToken);
-            await InsertIssuesAsync(connection, transaction, ingestId, issues, cancellationToken);
+            await SqlIngestLedger.CompleteLedgerAsync(connection, transaction, ingestId, counts, finishedAt, null, cancellationToken);
+            await SqlIngestLedger.InsertIssuesAsync(connection, transaction, ingestId, issues, cancellationToken);
             transaction.Commit();
             _committed = true;
         }
@@ -423,6 +422,69 @@ public sealed class SqliteReportingStore : SqlReportingStore
     /// the load time (docs/performance.md). A row's text values are encoded as UTF-8 into a pinned
     /// buffer that SQLite reads in place (<c>SQLITE_STATIC</c>) until the statement is reset.
     /// </summary>
+    /// <summary>The bind positions of <c>VersionTable.Policies</c>'s load, from its columns.</summary>
+    private static class PolicyAt
+    {
+        public static readonly int InsurerCode = VersionTable.Policies.Position("insurer_code");
+        public static readonly int PolicyNo = VersionTable.Policies.Position("policy_no");
+        public static readonly int IngestId = VersionTable.Policies.Position("ingest_id");
+        public static readonly int ExtractDate = VersionTable.Policies.Position("extract_date");
+        public static readonly int LineNo = VersionTable.Policies.Position("line_no");
+        public static readonly int Coverage = VersionTable.Policies.Position("coverage");
+        public static readonly int BusinessType = VersionTable.Policies.Position("business_type");
+        public static readonly int BranchCode = VersionTable.Policies.Position("branch_code");
+        public static readonly int AdvisorId = VersionTable.Policies.Position("advisor_id");
+        public static readonly int Vin = VersionTable.Policies.Position("vin");
+        public static readonly int PlateNo = VersionTable.Policies.Position("plate_no");
+        public static readonly int CustomerName = VersionTable.Policies.Position("customer_name");
+        public static readonly int CustomerPhone = VersionTable.Policies.Position("customer_phone");
+        public static readonly int IssueDate = VersionTable.Policies.Position("issue_date");
+        public static readonly int EffectiveDate = VersionTable.Policies.Position("effective_date");
+        public static readonly int ExpiryDate = VersionTable.Policies.Position("expiry_date");
+        public static readonly int PremiumFen = VersionTable.Policies.Position("premium_fen");
+        public static readonly int Status = VersionTable.Policies.Position("status");
+        public static readonly int CancelDate = VersionTable.Policies.Position("cancel_date");
+        public static readonly int RefundFen = VersionTable.Policies.Position("refund_fen");
+    }
+
+    /// <summary>The bind positions of <c>VersionTable.Claims</c>'s load, from its columns.</summary>
+    private static class ClaimAt
+    {
+        public static readonly int InsurerCode = VersionTable.Claims.Position("insurer_code");
+        public static readonly int ClaimNo = VersionTable.Claims.Position("claim_no");
+        public static readonly int IngestId = VersionTable.Claims.Position("ingest_id");
+        public static readonly int ExtractDate = VersionTable.Claims.Position("extract_date");
+        public static readonly int LineNo = VersionTable.Claims.Position("line_no");
+        public static readonly int PolicyNo = VersionTable.Claims.Position("policy_no");
+        public static readonly int Vin = VersionTable.Claims.Position("vin");
+        public static readonly int LossDate = VersionTable.Claims.Position("loss_date");
+        public static readonly int ReportDate = VersionTable.Claims.Position("report_date");
+        public static readonly int RepairBranchCode = VersionTable.Claims.Position("repair_branch_code");
+        public static readonly int Referred = VersionTable.Claims.Position("referred");
+        public static readonly int AssessedFen = VersionTable.Claims.Position("assessed_fen");
+        public static readonly int PaidFen = VersionTable.Claims.Position("paid_fen");
+        public static readonly int Status = VersionTable.Claims.Position("status");
+        public static readonly int CloseDate = VersionTable.Claims.Position("close_date");
+    }
+
+    /// <summary>The bind positions of <c>VersionTable.FollowUps</c>'s load, from its columns.</summary>
+    private static class FollowUpAt
+    {
+        public static readonly int FollowupId = VersionTable.FollowUps.Position("followup_id");
+        public static readonly int IngestId = VersionTable.FollowUps.Position("ingest_id");
+        public static readonly int ExtractDate = VersionTable.FollowUps.Position("extract_date");
+        public static readonly int LineNo = VersionTable.FollowUps.Position("line_no");
+        public static readonly int InsurerCode = VersionTable.FollowUps.Position("insurer_code");
+        public static readonly int PolicyNo = VersionTable.FollowUps.Position("policy_no");
+        public static readonly int BranchCode = VersionTable.FollowUps.Position("branch_code");
+        public static readonly int AdvisorId = VersionTable.FollowUps.Position("advisor_id");
+        public static readonly int ContactDate = VersionTable.FollowUps.Position("contact_date");
+        public static readonly int Channel = VersionTable.FollowUps.Position("channel");
+        public static readonly int Outcome = VersionTable.FollowUps.Position("outcome");
+        public static readonly int LostReason = VersionTable.FollowUps.Position("lost_reason");
+        public static readonly int Note = VersionTable.FollowUps.Position("note");
+    }
+
     private sealed class RawStatement : IDisposable
     {
         private const int ArenaSize = 1 << 16;

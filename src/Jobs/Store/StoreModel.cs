@@ -1,5 +1,4 @@
 using Reporting.Jobs.Domain;
-using Reporting.Jobs.Extract;
 
 namespace Reporting.Jobs.Store;
 

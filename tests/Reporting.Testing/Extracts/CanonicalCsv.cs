@@ -1,4 +1,5 @@
-using Reporting.Jobs.Extract;
+
+using Reporting.Jobs.Domain;
 
 namespace Reporting.Testing.Extracts;
 

@@ -1,5 +1,4 @@
 using Reporting.Jobs.Domain;
-using Reporting.Jobs.Extract;
 using Reporting.Jobs.Metrics;
 using Reporting.Jobs.Store;
 

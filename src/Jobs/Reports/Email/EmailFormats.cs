@@ -3,7 +3,6 @@ using System.Globalization;
 using Reporting.Jobs.Domain;
 using Reporting.Jobs.Extract;
 using Reporting.Jobs.Reports.Workbooks;
-using Reporting.Jobs.Store;
 
 namespace Reporting.Jobs.Reports.Email;
 

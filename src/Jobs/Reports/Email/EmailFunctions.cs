@@ -1,7 +1,6 @@
 using Reporting.Jobs.Domain;
 using Reporting.Jobs.Extract;
 using Reporting.Jobs.Metrics;
-using Reporting.Jobs.Store;
 using Scriban.Runtime;
 
 namespace Reporting.Jobs.Reports.Email;

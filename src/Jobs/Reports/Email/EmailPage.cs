@@ -1,6 +1,6 @@
 // SPEC §4 emails: what the shared layout shows around every email's body.
+using Reporting.Jobs.Domain;
 using Reporting.Jobs.Extract;
-using Reporting.Jobs.Store;
 
 namespace Reporting.Jobs.Reports.Email;
 

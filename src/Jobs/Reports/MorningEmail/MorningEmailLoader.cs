@@ -1,4 +1,5 @@
 // SPEC §2.5 what a run sees, §4 morning emails: the store reads behind one morning, each bounded by date.
+using Reporting.Jobs.Extract;
 using Reporting.Jobs.Metrics;
 using Reporting.Jobs.Store;
 

@@ -4,7 +4,6 @@ using Reporting.Jobs.Metrics;
 using Reporting.Jobs.Reference;
 using Reporting.Jobs.Reports.Email;
 using Reporting.Jobs.Reports.MorningEmail;
-using Reporting.Jobs.Store;
 using Reporting.Testing.Builders;
 
 namespace Reporting.Tests.Reports.MorningEmail;

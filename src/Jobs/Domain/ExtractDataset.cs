@@ -1,4 +1,4 @@
-namespace Reporting.Jobs.Extract;
+namespace Reporting.Jobs.Domain;
 
 /// <summary>The three kinds of extract the worker loads (SPEC §2.1–§2.3); each has its own table.</summary>
 public enum ExtractDataset

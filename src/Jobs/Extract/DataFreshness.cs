@@ -1,6 +1,6 @@
-using Reporting.Jobs.Extract;
+using Reporting.Jobs.Store;
 
-namespace Reporting.Jobs.Store;
+namespace Reporting.Jobs.Extract;
 
 public enum FreshnessStatus
 {
