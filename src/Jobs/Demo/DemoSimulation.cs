@@ -1,3 +1,7 @@
+// Why one file (about 850 lines): the simulation is one sequence of draws from one Random, car by
+// car and event by event, and that order is the demo data's contract (the same seed gives the same
+// files). Split across files, a reader could not see the order of the draws, which is what a change
+// here must keep.
 using System.Globalization;
 using Reporting.Jobs.Domain;
 

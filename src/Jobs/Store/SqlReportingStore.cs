@@ -1,3 +1,7 @@
+// Why this file is long (about 680 lines): it still holds two of the store's roles, the as-of reads
+// with their merge and the monthly sums with the data a load keeps (superseded_on, claim deltas,
+// policy sums). The ledger (SqlIngestLedger) and the run log (SqlRunLog) are already types of their
+// own; these two are the next to split out (issue 16, part 1), which is not done yet.
 using System.Data.Common;
 using System.Globalization;
 using System.Runtime.InteropServices;

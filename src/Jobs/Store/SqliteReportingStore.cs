@@ -1,3 +1,7 @@
+// Why this file is long (about 790 lines): beside the provider's connection, locking and load, it
+// holds the native statement wrappers (RawStatement, RawRow and the NativeSqlite P/Invoke declarations) that
+// the load and the reads bind and step through directly. They serve only this provider; moving them
+// to a file of their own is part of the store split still open (issue 16, part 1).
 using System.Data.Common;
 using System.Globalization;
 using System.Runtime.CompilerServices;

@@ -1,3 +1,6 @@
+// Why one file (about 560 lines): the sheets of one workbook refer to each other's columns by the
+// constants defined here (DPremium, CClawback…), and every roll-up is a formula over another sheet's
+// block; one writer keeps each formula next to the columns it names.
 using System.Globalization;
 using Reporting.Jobs.Domain;
 using Reporting.Jobs.Metrics;
