@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
-using Reporting.Jobs.Scheduling;
+using Reporting.Jobs.Store;
 
 namespace Reporting.Jobs.Delivery;
 
@@ -15,15 +15,15 @@ public sealed record DeliverySummary(int Sent, int AlreadySent, int Failed, IRea
 /// Each recipient's message is composed by <see cref="MailComposer"/>; a pass is one transport
 /// batch, so SMTP sends all of a run's messages over one connection.
 /// </summary>
-public sealed class Deliverer(IMailTransport transport, MailComposer composer, IRunStore runs, SchedulingOptions options, TimeProvider time, ILogger<Deliverer> logger)
+public sealed class Deliverer(IMailTransport transport, MailComposer composer, IRunStore runs, DeliveryOptions options, TimeProvider time, ILogger<Deliverer> logger)
 {
     private readonly ResiliencePipeline _retry = Retry(options, time);
 
     /// <summary>
-    /// Exponential backoff over <c>Scheduling:Retry:Attempts</c> tries in all; one attempt means no
+    /// Exponential backoff over <c>Delivery:Retry:Attempts</c> tries in all; one attempt means no
     /// retry (Polly refuses a retry strategy of zero retries).
     /// </summary>
-    private static ResiliencePipeline Retry(SchedulingOptions options, TimeProvider time)
+    private static ResiliencePipeline Retry(DeliveryOptions options, TimeProvider time)
     {
         var builder = new ResiliencePipelineBuilder { TimeProvider = time };
         if (options.Retry.Attempts > 1)

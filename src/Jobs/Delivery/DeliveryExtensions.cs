@@ -1,8 +1,9 @@
+using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using MimeKit;
+using Reporting.Jobs.Domain;
 using Reporting.Jobs.Hosting;
 
 namespace Reporting.Jobs.Delivery;
@@ -52,36 +53,34 @@ public static class DeliveryExtensions
             yield return $"Delivery:Smtp:StartTls={(startTls ? "true" : "false")} contradicts Delivery:Smtp:Security={security}: StartTls is the old name, set only Delivery:Smtp:Security (StartTls, SslOnConnect, None or Auto).";
         }
 
-        if (options.MessageIdDomain.Length > 0 && !IsDomain(options.MessageIdDomain))
+        if (options.Retry.Attempts < 1)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"Delivery:Retry:Attempts '{options.Retry.Attempts}' must be 1 or more (1 means no retry)");
+        }
+
+        if (options.Retry.FirstDelay < TimeSpan.Zero)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"Delivery:Retry:FirstDelay '{options.Retry.FirstDelay}' must be zero or more");
+        }
+
+        if (options.MessageIdDomain.Length > 0 && !EmailAddress.IsDomain(options.MessageIdDomain))
         {
             yield return $"Delivery:MessageIdDomain is not a domain name: '{Domain.TextSafety.Printable(options.MessageIdDomain)}'.";
         }
 
         foreach (var (key, list) in new[] { ("GroupRecipients", options.GroupRecipients), ("FinanceRecipients", options.FinanceRecipients), ("OpsRecipients", options.OpsRecipients) })
         {
-            foreach (var address in list.Where(a => !IsAddress(a)))
+            foreach (var address in list.Where(a => !EmailAddress.IsValid(a)))
             {
                 yield return $"Delivery:{key} has an invalid address '{address}'.";
             }
         }
 
-        if (!IsAddress(options.From, allowDisplayName: true))
+        if (!EmailAddress.IsValid(options.From, allowDisplayName: true))
         {
             yield return $"Delivery:From is not an address: '{options.From}'.";
         }
     }
-
-    /// <summary>A <c>local@domain</c> address MimeKit parses, with a display name only when allowed; never a group or a list.</summary>
-    public static bool IsAddress(string? address, bool allowDisplayName = false) =>
-        address is { Length: > 0 }
-        && MailboxAddress.TryParse(address, out var mailbox)
-        && (allowDisplayName || string.IsNullOrEmpty(mailbox.Name))
-        && mailbox.LocalPart.Length > 0
-        && IsDomain(mailbox.Domain);
-
-    private static bool IsDomain(string domain) =>
-        domain.Length is > 0 and <= 253
-        && domain.Split('.').All(label => label.Length is > 0 and <= 63 && label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') && label[0] != '-' && label[^1] != '-');
 }
 
 /// <summary>

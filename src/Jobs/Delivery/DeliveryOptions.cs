@@ -49,11 +49,26 @@ public sealed class DeliveryOptions
 
     public SmtpOptions Smtp { get; set; } = new();
 
+    /// <summary>Retries of a failed send inside one run (<c>Delivery:Retry</c>; <c>Scheduling:Retry</c> before issue 16).</summary>
+    public DeliveryRetryOptions Retry { get; set; } = new();
+
     /// <summary>The domain <c>Message-ID</c>s end in: <see cref="MessageIdDomain"/>, else the From address's domain.</summary>
     public string EffectiveMessageIdDomain =>
         MessageIdDomain is { Length: > 0 } domain ? domain
         : MimeKit.MailboxAddress.TryParse(From, out var from) && from.Domain.Length > 0 ? from.Domain
         : "localhost";
+}
+
+/// <summary>
+/// SMTP retries inside one run, with exponential backoff from <see cref="FirstDelay"/>; what still
+/// fails is logged FAILED and resent by the next run.
+/// </summary>
+public sealed class DeliveryRetryOptions
+{
+    /// <summary>Tries in all; 1 means no retry.</summary>
+    public int Attempts { get; set; } = 4;
+
+    public TimeSpan FirstDelay { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>How the SMTP connection is secured (<c>Delivery:Smtp:Security</c>).</summary>

@@ -88,7 +88,7 @@ public sealed class MailComposer(DeliveryOptions options, TimeZoneInfo businessZ
     }
 
     private static MailboxAddress Address(string address, bool allowDisplayName = false) =>
-        DeliveryExtensions.IsAddress(address, allowDisplayName) && MailboxAddress.TryParse(address, out var mailbox)
+        EmailAddress.IsValid(address, allowDisplayName) && MailboxAddress.TryParse(address, out var mailbox)
             ? mailbox
             : throw new MailDeliveryException($"not an email address: '{TextSafety.Printable(address, 100)}'");
 

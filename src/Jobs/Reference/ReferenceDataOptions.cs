@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using Reporting.Jobs.Delivery;
 using Reporting.Jobs.Domain;
 
 namespace Reporting.Jobs.Reference;
@@ -71,7 +70,7 @@ public sealed class ReferenceDataOptionsValidator : IValidateOptions<ReferenceDa
             var emails = options.Branches[i].ManagerEmails;
             for (var j = 0; j < emails.Count; j++)
             {
-                if (!DeliveryExtensions.IsAddress(emails[j]))
+                if (!EmailAddress.IsValid(emails[j]))
                 {
                     failures.Add(string.Create(CultureInfo.InvariantCulture, $"{Root}:Branches:{i}:ManagerEmails:{j} '{TextSafety.Printable(emails[j])}' is not an email address"));
                 }

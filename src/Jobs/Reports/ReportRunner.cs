@@ -47,7 +47,7 @@ public sealed record ReportOutcome(
 /// <summary>
 /// Render for each report job of SPEC §4: builds the report for a business date, writes workbooks
 /// to the output folder (the finance share), and returns the messages to deliver (the
-/// <see cref="Scheduling.IJobExecutor"/> sends them through the delivery log). A commission
+/// job executor sends them through the delivery log). A commission
 /// workbook whose reconciliation does not tie is written but its email is not returned; an alert
 /// to ops is, instead. A workbook that cannot be opened again (<see cref="WorkbookCheck"/>, read
 /// back from the file just written) fails the run: it is not left in the output folder, none of
@@ -64,18 +64,6 @@ public sealed class ReportRunner(
     ILogger<ReportRunner> logger,
     MorningEmailOptions? morning = null)
 {
-    /// <summary>
-    /// One report by its name, without the run around it (history, freshness, delivery): for tests
-    /// and tools that render one report. The jobs call the report's own method.
-    /// </summary>
-    public Task<ReportOutcome> RunAsync(string job, DateOnly businessDate, RunOptions? options = null, CancellationToken cancellationToken = default) => job switch
-    {
-        ReportJobs.Morning => RunMorningAsync(businessDate, options ?? new RunOptions(), cancellationToken),
-        ReportJobs.Commission => RunCommissionAsync(businessDate, options ?? new RunOptions(), cancellationToken),
-        ReportJobs.RenewalReview => RunRenewalReviewAsync(businessDate, options ?? new RunOptions(), cancellationToken),
-        _ => throw new ArgumentException($"unknown report job '{job}' (known: {ReportJobs.Morning}, {ReportJobs.Commission}, {ReportJobs.RenewalReview})", nameof(job)),
-    };
-
     /// <summary>
     /// The morning emails for business date D: one per branch and the group's. A branch's attached
     /// call-list workbook is checked (<see cref="WorkbookCheck"/>) before anything is returned: one

@@ -1,3 +1,5 @@
+using Reporting.Jobs.Store;
+
 namespace Reporting.Jobs.Scheduling;
 
 /// <summary>

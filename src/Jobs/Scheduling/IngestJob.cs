@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Reporting.Jobs.Domain;
 using Reporting.Jobs.Extract;
 using Reporting.Jobs.Hosting;
+using Reporting.Jobs.Store;
 
 namespace Reporting.Jobs.Scheduling;
 

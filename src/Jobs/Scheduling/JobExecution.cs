@@ -1,19 +1,7 @@
 using Reporting.Jobs.Reports;
+using Reporting.Jobs.Store;
 
 namespace Reporting.Jobs.Scheduling;
-
-/// <summary>What started a run; recorded in the run history.</summary>
-public enum RunTrigger
-{
-    /// <summary>Quartz fired it on schedule (or as a misfire, late, when the worker came back).</summary>
-    Scheduled,
-
-    /// <summary>Ops ran it from the command line.</summary>
-    Manual,
-
-    /// <summary>Part of a <c>backfill</c> over a date range.</summary>
-    Backfill,
-}
 
 /// <summary>One job for one business date.</summary>
 /// <param name="Job">A registered job's name (<see cref="JobRegistry.Names"/>): <c>ingest</c>, <c>morning</c>….</param>
@@ -22,33 +10,6 @@ public enum RunTrigger
 /// <param name="Options">Dry run, one branch, banner.</param>
 /// <param name="Resend">Send again to recipients who already received this job and date's messages.</param>
 public sealed record JobRequest(string Job, DateOnly BusinessDate, RunTrigger Trigger, RunOptions Options, bool Resend = false);
-
-public enum RunStatus
-{
-    Running,
-    Succeeded,
-
-    /// <summary>Sent, but with the "data incomplete" banner: an extract was missing at the deadline.</summary>
-    Incomplete,
-    Failed,
-
-    /// <summary>Another worker already ran this scheduled (job, date): nothing done.</summary>
-    Skipped,
-}
-
-/// <summary>One line of the run history.</summary>
-public sealed record JobRun(
-    long RunId,
-    string Job,
-    DateOnly BusinessDate,
-    RunTrigger Trigger,
-    string Instance,
-    DateTimeOffset StartedAt,
-    DateTimeOffset? FinishedAt,
-    RunStatus Status,
-    long Rows,
-    string? Outputs,
-    string? Error);
 
 /// <summary>
 /// Runs one job for one business date with everything around it: exactly once per scheduled

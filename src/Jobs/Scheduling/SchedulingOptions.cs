@@ -41,8 +41,6 @@ public sealed class SchedulingOptions
 
     public FreshnessOptions Freshness { get; set; } = new();
 
-    public DeliveryRetryOptions Retry { get; set; } = new();
-
     /// <summary>Binds the section, with the business time zone as <see cref="DefaultTimeZone"/>.</summary>
     public static SchedulingOptions Bind(IConfiguration configuration)
     {
@@ -99,14 +97,6 @@ public sealed class FreshnessOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMinutes(5);
 }
 
-/// <summary>SMTP retries inside one run, with exponential backoff; what still fails is logged FAILED and resent by the next run.</summary>
-public sealed class DeliveryRetryOptions
-{
-    public int Attempts { get; set; } = 4;
-
-    public TimeSpan FirstDelay { get; set; } = TimeSpan.FromSeconds(5);
-}
-
 /// <summary>
 /// Start-up validation of how runs behave; each failure names the key and the value. The jobs
 /// (names, cron expressions, zones) are validated by the worker, which knows Quartz's cron syntax.
@@ -126,16 +116,6 @@ public sealed class SchedulingOptionsValidator : IValidateOptions<SchedulingOpti
         }
 
         Positive(failures, "Freshness:PollInterval", options.Freshness.PollInterval);
-        if (options.Retry.Attempts < 1)
-        {
-            failures.Add(Text($"{Root}:Retry:Attempts '{options.Retry.Attempts}' must be 1 or more (1 means no retry)"));
-        }
-
-        if (options.Retry.FirstDelay < TimeSpan.Zero)
-        {
-            failures.Add(Text($"{Root}:Retry:FirstDelay '{options.Retry.FirstDelay}' must be zero or more"));
-        }
-
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Dapper;
-using Reporting.Jobs.Scheduling;
 
 namespace Reporting.Jobs.Store;
 

@@ -1,4 +1,3 @@
-using Reporting.Jobs.Scheduling;
 
 namespace Reporting.Jobs.Store;
 

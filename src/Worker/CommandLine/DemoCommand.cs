@@ -81,14 +81,14 @@ internal static class DemoCommand
             // business date, and the monthly reports of the 1st (run for the month before's last day).
             clock.Restart();
             var monthEnd = new DateOnly(businessDate.Year, businessDate.Month, 1).AddDays(-1);
-            var runs = new List<Jobs.Scheduling.JobRun>
+            var runs = new List<Jobs.Store.JobRun>
             {
-                await RunCommand.ExecuteAsync(host.Services, Jobs.Scheduling.MorningJob.JobName, businessDate, Jobs.Scheduling.RunTrigger.Manual, null, false, false, cancellationToken),
-                await RunCommand.ExecuteAsync(host.Services, Jobs.Scheduling.CommissionJob.JobName, monthEnd, Jobs.Scheduling.RunTrigger.Manual, null, false, false, cancellationToken),
-                await RunCommand.ExecuteAsync(host.Services, Jobs.Scheduling.RenewalReviewJob.JobName, monthEnd, Jobs.Scheduling.RunTrigger.Manual, null, false, false, cancellationToken),
+                await RunCommand.ExecuteAsync(host.Services, Jobs.Scheduling.MorningJob.JobName, businessDate, Jobs.Store.RunTrigger.Manual, null, false, false, cancellationToken),
+                await RunCommand.ExecuteAsync(host.Services, Jobs.Scheduling.CommissionJob.JobName, monthEnd, Jobs.Store.RunTrigger.Manual, null, false, false, cancellationToken),
+                await RunCommand.ExecuteAsync(host.Services, Jobs.Scheduling.RenewalReviewJob.JobName, monthEnd, Jobs.Store.RunTrigger.Manual, null, false, false, cancellationToken),
             };
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"reports produced in {clock.Elapsed.TotalSeconds:0.0} s: workbooks in {paths.Resolve("output")}, emails in {paths.Resolve("outbox")}"));
-            return runs.All(r => r.Status is Jobs.Scheduling.RunStatus.Succeeded) ? 0 : 1;
+            return runs.All(r => r.Status is Jobs.Store.RunStatus.Succeeded) ? 0 : 1;
         });
         return command;
     }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
-using Reporting.Jobs.Scheduling;
 using Reporting.Jobs.Store;
 using Reporting.Worker.Hosting;
 using Spectre.Console;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Reporting.Jobs.Domain;
 using Reporting.Jobs.Hosting;
 using Reporting.Jobs.Scheduling;
+using Reporting.Jobs.Store;
 using Reporting.Worker.Hosting;
 
 namespace Reporting.Worker.CommandLine;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Quartz;
 using Reporting.Jobs.Reports;
 using Reporting.Jobs.Scheduling;
+using Reporting.Jobs.Store;
 using SchedulingOptions = Reporting.Jobs.Scheduling.SchedulingOptions;
 
 namespace Reporting.Worker.Scheduling;

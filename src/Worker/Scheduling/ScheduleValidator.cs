@@ -23,6 +23,9 @@ public sealed class ScheduleValidator(IConfiguration configuration, JobRegistry 
     /// <summary>The section's name before it was merged into <c>Scheduling</c>.</summary>
     public const string OldSectionName = "Schedule";
 
+    /// <summary>The key of the send retries under <c>Scheduling</c> before they moved to <c>Delivery:Retry</c>.</summary>
+    public const string OldRetryKey = "Retry";
+
     private const string Root = SchedulingOptions.SectionName;
 
     public ValidateOptionsResult Validate(string? name, SchedulingOptions options)
@@ -33,6 +36,12 @@ public sealed class ScheduleValidator(IConfiguration configuration, JobRegistry 
         {
             failures.Add($"{key} '{TextSafety.Printable(old.Value)}' is in the old {OldSectionName} section, now merged into {Root}: " +
                 $"rename {OldSectionName}:* to {Root}:* ({OldSectionName}__* to {Root}__* in the environment)");
+        }
+
+        if (configuration.GetSection(Root + ":" + OldRetryKey).AsEnumerable().Where(kv => kv.Value is not null).OrderBy(kv => kv.Key, StringComparer.Ordinal).FirstOrDefault() is { Key: { } retry } oldRetry)
+        {
+            failures.Add($"{retry} '{TextSafety.Printable(oldRetry.Value)}' has moved to Delivery:Retry (the retries of a send are delivery's): " +
+                $"rename {Root}:Retry:* to Delivery:Retry:* ({Root}__Retry__* to Delivery__Retry__* in the environment)");
         }
 
         failures.AddRange(Problems(options, jobs));

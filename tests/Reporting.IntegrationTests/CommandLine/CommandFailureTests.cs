@@ -233,7 +233,7 @@ public sealed class CommandFailureTests
         environment["Delivery__Smtp__Host"] = "127.0.0.1";
         environment["Delivery__Smtp__Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         environment["Delivery__Smtp__Security"] = "None";
-        environment["Scheduling__Retry__Attempts"] = "1";
+        environment["Delivery__Retry__Attempts"] = "1";
 
         var run = await WorkerCommand.RunAsync(environment, "run", "morning", "--date", "2026-03-02", "--branch", "B01");
         var history = await WorkerCommand.RunAsync(environment, "history", "--job", "morning", "--date", "2026-03-02");

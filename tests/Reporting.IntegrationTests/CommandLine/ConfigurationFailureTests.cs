@@ -24,7 +24,7 @@ public sealed class ConfigurationFailureTests
     [TestCase("jobs", "Scheduling__Jobs__1__Cron", "every morning", "Scheduling:Jobs:1:Cron 'every morning' is not a valid Quartz cron expression")]
     [TestCase("history", "Schedule__MisfireThreshold", "00:02:00", "Schedule:MisfireThreshold '00:02:00' is in the old Schedule section, now merged into Scheduling")]
     [TestCase("serve", "Business__TimeZone", "Mars/Olympus", "Business:TimeZone 'Mars/Olympus' is not a known time zone")]
-    [TestCase("serve", "Scheduling__Retry__Attempts", "many", "Scheduling:Retry:Attempts 'many' is not a whole number")]
+    [TestCase("serve", "Delivery__Retry__Attempts", "many", "Delivery:Retry:Attempts 'many' is not a whole number")]
     public async Task A_wrong_value_stops_the_command_with_one_line_naming_the_key_and_the_value(string command, string variable, string value, string expected)
     {
         var result = await WorkerCommand.RunAsync(new Dictionary<string, string> { ["Data__Folder"] = _folder, [variable] = value }, command.Split(' '));

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Reporting.Jobs.Delivery;
-using Reporting.Jobs.Scheduling;
+using Reporting.Jobs.Store;
 using Reporting.Testing.Mail;
 using Reporting.Testing.Stores;
 
@@ -68,8 +68,8 @@ public sealed class MailDeliveryTests
         var store = await TestStore.CreateAsync("sqlite");
         _disposables.Add(store);
         await store.Store.MigrateAsync();
-        var scheduling = new SchedulingOptions { Retry = new DeliveryRetryOptions { Attempts = attempts, FirstDelay = TimeSpan.FromMilliseconds(100) } };
-        return new Deliverer(transport, Composer(options), (IRunStore)store.Store, scheduling, TimeProvider.System, NullLogger<Deliverer>.Instance);
+        options.Retry = new DeliveryRetryOptions { Attempts = attempts, FirstDelay = TimeSpan.FromMilliseconds(100) };
+        return new Deliverer(transport, Composer(options), (IRunStore)store.Store, options, TimeProvider.System, NullLogger<Deliverer>.Instance);
     }
 
     private async Task<SmtpTestServer> ServerAsync(SmtpTestServerOptions? options = null)

@@ -132,7 +132,7 @@ public sealed class ReportRunnerTests
         var folder = CopyOfBook();
         using var host = Host(folder);
 
-        var outcome = await host.Services.GetRequiredService<ReportRunner>().RunAsync(ReportJobs.Commission, MonthEnd, new RunOptions(DryRun: true));
+        var outcome = await host.Services.GetRequiredService<ReportRunner>().RunCommissionAsync(MonthEnd, new RunOptions(DryRun: true), CancellationToken.None);
 
         Assert.That(outcome.Messages.Single().To, Is.EqualTo(new[] { "finance@dealer.example" }));
         Assert.That(outcome.Files.Single(), Does.EndWith("commission_2026-10.xlsx"));
@@ -167,8 +167,8 @@ public sealed class ReportRunnerTests
             ["Delivery:Smtp:Port"] = server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Delivery:Smtp:Security"] = "None",
             ["Delivery:Smtp:Timeout"] = "00:00:05",
-            ["Scheduling:Retry:Attempts"] = "2",
-            ["Scheduling:Retry:FirstDelay"] = "00:00:00.200",
+            ["Delivery:Retry:Attempts"] = "2",
+            ["Delivery:Retry:FirstDelay"] = "00:00:00.200",
         });
         await server.StopAsync();
 
@@ -247,9 +247,9 @@ public sealed class ReportRunnerTests
         var runner = host.Services.GetRequiredService<ReportRunner>();
         return
         [
-            await runner.RunAsync(ReportJobs.Morning, BusinessDate),
-            await runner.RunAsync(ReportJobs.Commission, MonthEnd),
-            await runner.RunAsync(ReportJobs.RenewalReview, MonthEnd),
+            await runner.RunMorningAsync(BusinessDate, new RunOptions(), CancellationToken.None),
+            await runner.RunCommissionAsync(MonthEnd, new RunOptions(), CancellationToken.None),
+            await runner.RunRenewalReviewAsync(MonthEnd, new RunOptions(), CancellationToken.None),
         ];
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Reporting.Jobs.Reports;
 using Reporting.Jobs.Scheduling;
+using Reporting.Jobs.Store;
 using Reporting.Testing;
 using Reporting.Worker.Hosting;
 

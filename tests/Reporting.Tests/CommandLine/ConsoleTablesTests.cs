@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Reporting.Jobs.Scheduling;
+using Reporting.Jobs.Store;
 using Reporting.Worker.CommandLine;
 using Spectre.Console;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Reporting.Jobs.Scheduling;
+using Reporting.Jobs.Store;
 using Reporting.Worker.CommandLine;
 using Reporting.Worker.Hosting;
 using Reporting.Worker.Scheduling;

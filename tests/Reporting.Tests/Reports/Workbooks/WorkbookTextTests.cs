@@ -172,7 +172,7 @@ public sealed class WorkbookTextTests
         var output = Directory.CreateTempSubdirectory("reporting-hostile-run-").FullName;
         try
         {
-            var outcome = await Runner(output).RunAsync(ReportJobs.Commission, WorkbookBook.AsOf);
+            var outcome = await Runner(output).RunCommissionAsync(WorkbookBook.AsOf, new RunOptions(), CancellationToken.None);
 
             Assert.That(outcome.Problem, Is.Null);
             var written = await File.ReadAllBytesAsync(outcome.Files.Single());
@@ -192,7 +192,7 @@ public sealed class WorkbookTextTests
         var output = Directory.CreateTempSubdirectory("reporting-hostile-run-").FullName;
         try
         {
-            var outcome = await Runner(output).RunAsync(ReportJobs.RenewalReview, WorkbookBook.AsOf);
+            var outcome = await Runner(output).RunRenewalReviewAsync(WorkbookBook.AsOf, new RunOptions(), CancellationToken.None);
 
             Assert.That(outcome.Problem, Is.Null);
             var written = await File.ReadAllBytesAsync(outcome.Files.Single());

@@ -1,5 +1,47 @@
-namespace Reporting.Jobs.Scheduling;
+namespace Reporting.Jobs.Store;
 
+/// <summary>What started a run; recorded in the run history.</summary>
+public enum RunTrigger
+{
+    /// <summary>Quartz fired it on schedule (or as a misfire, late, when the worker came back).</summary>
+    Scheduled,
+
+    /// <summary>Ops ran it from the command line.</summary>
+    Manual,
+
+    /// <summary>Part of a <c>backfill</c> over a date range.</summary>
+    Backfill,
+}
+
+/// <summary>How a run ended (or that it is still running).</summary>
+public enum RunStatus
+{
+    Running,
+    Succeeded,
+
+    /// <summary>Sent, but with the "data incomplete" banner: an extract was missing at the deadline.</summary>
+    Incomplete,
+    Failed,
+
+    /// <summary>Another worker already ran this scheduled (job, date): nothing done.</summary>
+    Skipped,
+}
+
+/// <summary>One line of the run history.</summary>
+public sealed record JobRun(
+    long RunId,
+    string Job,
+    DateOnly BusinessDate,
+    RunTrigger Trigger,
+    string Instance,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? FinishedAt,
+    RunStatus Status,
+    long Rows,
+    string? Outputs,
+    string? Error);
+
+/// <summary>What happened to one message to one recipient.</summary>
 public enum DeliveryStatus
 {
     SENT,
