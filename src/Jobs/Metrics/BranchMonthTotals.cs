@@ -39,14 +39,18 @@ public sealed record BranchMonthTotals(
         ArgumentNullException.ThrowIfNull(claims);
         var sums = new Dictionary<(string Branch, string Insurer, BusinessMonth Month), (decimal Issued, decimal Refund, decimal Claims)>();
         var branches = new Dictionary<PolicyKey, string>();
-        foreach (var policy in policies.Where(p => MetricsKeys.HasText(p.BranchCode)))
+        foreach (var policy in policies)
         {
-            var branch = policy.BranchCode!;
-            branches[policy.Key] = branch;
-            Add(sums, (branch, policy.InsurerCode, BusinessMonth.Of(policy.IssueDate)), issued: Rounding.Money(policy.Premium));
-            if (policy.CancelledOn is { } cancelDate)
+            if (ShareOf(policy) is not { } share)
             {
-                Add(sums, (branch, policy.InsurerCode, BusinessMonth.Of(cancelDate)), refund: Rounding.Money(policy.RefundPremium));
+                continue;
+            }
+
+            branches[policy.Key] = share.Branch;
+            Add(sums, (share.Branch, share.Insurer, share.IssueMonth), issued: share.Premium);
+            if (share.RefundMonth is { } refundMonth)
+            {
+                Add(sums, (share.Branch, share.Insurer, refundMonth), refund: share.Refund);
             }
         }
 
@@ -64,6 +68,29 @@ public sealed record BranchMonthTotals(
             .OrderBy(t => t.Branch, StringComparer.Ordinal)
             .ThenBy(t => t.Insurer, StringComparer.Ordinal)
             .ThenBy(t => t.Month)];
+    }
+
+    /// <summary>
+    /// What one policy adds to the sums (§3.3): its premium in its issue month and, when it is
+    /// cancelled, its refund in its cancel month, on its branch with its insurer; null for a policy
+    /// without a branch, which is nobody's. The one statement of the rule: <see cref="From"/> and the
+    /// store's sums kept as a file loads both add what it gives.
+    /// </summary>
+    public static PolicyShare? ShareOf(Policy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        if (!MetricsKeys.HasText(policy.BranchCode))
+        {
+            return null;
+        }
+
+        return new PolicyShare(
+            policy.BranchCode!,
+            policy.InsurerCode,
+            BusinessMonth.Of(policy.IssueDate),
+            Rounding.Money(policy.Premium),
+            policy.CancelledOn is { } cancelled ? BusinessMonth.Of(cancelled) : null,
+            policy.CancelledOn is null ? 0m : Rounding.Money(policy.RefundPremium));
     }
 
     /// <summary>All three sums are zero: the row changes no written premium and no loss ratio.</summary>
@@ -84,3 +111,12 @@ public sealed record BranchMonthTotals(
         sums[key] = (i + issued, r + refund, c + claims);
     }
 }
+
+/// <summary>What one policy adds to <see cref="BranchMonthTotals"/> (<see cref="BranchMonthTotals.ShareOf"/>).</summary>
+/// <param name="Branch">The policy's branch.</param>
+/// <param name="Insurer">The policy's insurer.</param>
+/// <param name="IssueMonth">The month its premium is written in.</param>
+/// <param name="Premium">Its premium, in yuan.</param>
+/// <param name="RefundMonth">The month its refund is taken off in; null unless it is cancelled.</param>
+/// <param name="Refund">Its refund, in yuan; zero unless it is cancelled.</param>
+public readonly record struct PolicyShare(string Branch, string Insurer, BusinessMonth IssueMonth, decimal Premium, BusinessMonth? RefundMonth, decimal Refund);

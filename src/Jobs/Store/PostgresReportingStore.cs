@@ -15,6 +15,63 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
 {
     private const long MigrationLockKey = 7_305_002_001;
 
+    /// <summary>
+    /// How each column of <c>policy_versions</c> is written to the COPY. The order is the table's
+    /// (<see cref="VersionTable.LoadColumns"/>), the same list the COPY names, so the two cannot drift apart.
+    /// </summary>
+    private static readonly CopyColumn<Policy>[] PolicyCopy = InLoadOrder(VersionTable.Policies, new Dictionary<string, CopyColumn<Policy>>
+    {
+        ["insurer_code"] = (w, p, _) => w.Write(p.InsurerCode, NpgsqlDbType.Text),
+        ["policy_no"] = (w, p, _) => w.Write(p.PolicyNo, NpgsqlDbType.Text),
+        ["coverage"] = (w, p, _) => w.Write(p.Coverage.ToString(), NpgsqlDbType.Text),
+        ["business_type"] = (w, p, _) => w.Write(p.BusinessType.ToString(), NpgsqlDbType.Text),
+        ["branch_code"] = (w, p, _) => Text(w, p.BranchCode),
+        ["advisor_id"] = (w, p, _) => Text(w, p.AdvisorId),
+        ["vin"] = (w, p, _) => w.Write(p.Vin, NpgsqlDbType.Text),
+        ["plate_no"] = (w, p, _) => Text(w, p.PlateNo),
+        ["customer_name"] = (w, p, _) => Text(w, p.CustomerName),
+        ["customer_phone"] = (w, p, _) => Text(w, p.CustomerPhone),
+        ["issue_date"] = (w, p, _) => w.Write(p.IssueDate, NpgsqlDbType.Date),
+        ["effective_date"] = (w, p, _) => w.Write(p.EffectiveDate, NpgsqlDbType.Date),
+        ["expiry_date"] = (w, p, _) => w.Write(p.ExpiryDate, NpgsqlDbType.Date),
+        ["premium_fen"] = (w, p, _) => w.Write(Fen(p.Premium), NpgsqlDbType.Bigint),
+        ["status"] = (w, p, _) => w.Write(p.Status.ToString(), NpgsqlDbType.Text),
+        ["cancel_date"] = (w, p, _) => Date(w, p.CancelDate),
+        ["refund_fen"] = (w, p, _) => w.Write(Fen(p.RefundPremium), NpgsqlDbType.Bigint),
+    });
+
+    /// <summary>How each column of <c>claim_versions</c> is written to the COPY, in the table's load order.</summary>
+    private static readonly CopyColumn<Claim>[] ClaimCopy = InLoadOrder(VersionTable.Claims, new Dictionary<string, CopyColumn<Claim>>
+    {
+        ["insurer_code"] = (w, c, _) => w.Write(c.InsurerCode, NpgsqlDbType.Text),
+        ["claim_no"] = (w, c, _) => w.Write(c.ClaimNo, NpgsqlDbType.Text),
+        ["policy_no"] = (w, c, _) => w.Write(c.PolicyNo, NpgsqlDbType.Text),
+        ["vin"] = (w, c, _) => w.Write(c.Vin, NpgsqlDbType.Text),
+        ["loss_date"] = (w, c, _) => w.Write(c.LossDate, NpgsqlDbType.Date),
+        ["report_date"] = (w, c, _) => w.Write(c.ReportDate, NpgsqlDbType.Date),
+        ["repair_branch_code"] = (w, c, _) => Text(w, c.RepairBranchCode),
+        ["referred"] = (w, c, _) => w.Write(c.Referred, NpgsqlDbType.Boolean),
+        ["assessed_fen"] = (w, c, _) => w.Write(Fen(c.AssessedAmount), NpgsqlDbType.Bigint),
+        ["paid_fen"] = (w, c, _) => w.Write(Fen(c.PaidAmount), NpgsqlDbType.Bigint),
+        ["status"] = (w, c, _) => w.Write(c.Status.ToString(), NpgsqlDbType.Text),
+        ["close_date"] = (w, c, _) => Date(w, c.CloseDate),
+    });
+
+    /// <summary>How each column of <c>followup_versions</c> is written to the COPY, in the table's load order.</summary>
+    private static readonly CopyColumn<FollowUp>[] FollowUpCopy = InLoadOrder(VersionTable.FollowUps, new Dictionary<string, CopyColumn<FollowUp>>
+    {
+        ["followup_id"] = (w, f, _) => w.Write(f.FollowUpId, NpgsqlDbType.Text),
+        ["insurer_code"] = (w, f, _) => w.Write(f.InsurerCode, NpgsqlDbType.Text),
+        ["policy_no"] = (w, f, _) => w.Write(f.PolicyNo, NpgsqlDbType.Text),
+        ["branch_code"] = (w, f, _) => Text(w, f.BranchCode),
+        ["advisor_id"] = (w, f, _) => Text(w, f.AdvisorId),
+        ["contact_date"] = (w, f, _) => w.Write(f.ContactDate, NpgsqlDbType.Date),
+        ["channel"] = (w, f, _) => w.Write(f.Channel.ToString(), NpgsqlDbType.Text),
+        ["outcome"] = (w, f, _) => w.Write(f.Outcome.ToString(), NpgsqlDbType.Text),
+        ["lost_reason"] = (w, f, _) => Text(w, f.LostReason?.ToString()),
+        ["note"] = (w, f, _) => Text(w, f.Note),
+    });
+
     private readonly NpgsqlDataSource _dataSource;
 
     public PostgresReportingStore(string connectionString, TimeProvider time)
@@ -73,64 +130,13 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
 
         public void Add(Policy p, int line)
         {
-            var w = Start(VersionTable.Policies);
-            w.StartRow();
-            w.Write(p.InsurerCode, NpgsqlDbType.Text);
-            w.Write(p.PolicyNo, NpgsqlDbType.Text);
-            Head(w, line);
-            w.Write(p.Coverage.ToString(), NpgsqlDbType.Text);
-            w.Write(p.BusinessType.ToString(), NpgsqlDbType.Text);
-            Text(w, p.BranchCode);
-            Text(w, p.AdvisorId);
-            w.Write(p.Vin, NpgsqlDbType.Text);
-            Text(w, p.PlateNo);
-            Text(w, p.CustomerName);
-            Text(w, p.CustomerPhone);
-            w.Write(p.IssueDate, NpgsqlDbType.Date);
-            w.Write(p.EffectiveDate, NpgsqlDbType.Date);
-            w.Write(p.ExpiryDate, NpgsqlDbType.Date);
-            w.Write(Fen(p.Premium), NpgsqlDbType.Bigint);
-            w.Write(p.Status.ToString(), NpgsqlDbType.Text);
-            Date(w, p.CancelDate);
-            w.Write(Fen(p.RefundPremium), NpgsqlDbType.Bigint);
+            Write(VersionTable.Policies, PolicyCopy, p, line);
             _sums.Add(p);
         }
 
-        public void Add(Claim c, int line)
-        {
-            var w = Start(VersionTable.Claims);
-            w.StartRow();
-            w.Write(c.InsurerCode, NpgsqlDbType.Text);
-            w.Write(c.ClaimNo, NpgsqlDbType.Text);
-            Head(w, line);
-            w.Write(c.PolicyNo, NpgsqlDbType.Text);
-            w.Write(c.Vin, NpgsqlDbType.Text);
-            w.Write(c.LossDate, NpgsqlDbType.Date);
-            w.Write(c.ReportDate, NpgsqlDbType.Date);
-            Text(w, c.RepairBranchCode);
-            w.Write(c.Referred, NpgsqlDbType.Boolean);
-            w.Write(Fen(c.AssessedAmount), NpgsqlDbType.Bigint);
-            w.Write(Fen(c.PaidAmount), NpgsqlDbType.Bigint);
-            w.Write(c.Status.ToString(), NpgsqlDbType.Text);
-            Date(w, c.CloseDate);
-        }
+        public void Add(Claim c, int line) => Write(VersionTable.Claims, ClaimCopy, c, line);
 
-        public void Add(FollowUp f, int line)
-        {
-            var w = Start(VersionTable.FollowUps);
-            w.StartRow();
-            w.Write(f.FollowUpId, NpgsqlDbType.Text);
-            Head(w, line);
-            w.Write(f.InsurerCode, NpgsqlDbType.Text);
-            w.Write(f.PolicyNo, NpgsqlDbType.Text);
-            Text(w, f.BranchCode);
-            Text(w, f.AdvisorId);
-            w.Write(f.ContactDate, NpgsqlDbType.Date);
-            w.Write(f.Channel.ToString(), NpgsqlDbType.Text);
-            w.Write(f.Outcome.ToString(), NpgsqlDbType.Text);
-            Text(w, f.LostReason?.ToString());
-            Text(w, f.Note);
-        }
+        public void Add(FollowUp f, int line) => Write(VersionTable.FollowUps, FollowUpCopy, f, line);
 
         public async Task CommitAsync(LoadCounts counts, IReadOnlyList<RowIssue> issues, DateTimeOffset finishedAt, CancellationToken cancellationToken = default)
         {
@@ -150,7 +156,7 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
                     commandTimeout: 0));
                 // The file's rows, one per key as inserted, from the stage (the version tables have
                 // no index by ingest).
-                await store.KeepDerivedAsync(
+                await store.MonthlySums.KeepDerivedAsync(
                     connection,
                     transaction,
                     ingestId,
@@ -203,35 +209,16 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
             await connection.DisposeAsync();
         }
 
-        private static void Text(NpgsqlBinaryImporter w, string? value)
+        /// <summary>One row into the COPY: its columns in the order the table's load lists them.</summary>
+        private void Write<T>(VersionTable table, CopyColumn<T>[] columns, T row, int line)
         {
-            if (value is null)
+            var w = Start(table);
+            w.StartRow();
+            var head = new RowHead(ingestId, extractDate, line);
+            foreach (var column in columns)
             {
-                w.WriteNull();
+                column(w, row, head);
             }
-            else
-            {
-                w.Write(value, NpgsqlDbType.Text);
-            }
-        }
-
-        private static void Date(NpgsqlBinaryImporter w, DateOnly? value)
-        {
-            if (value is { } d)
-            {
-                w.Write(d, NpgsqlDbType.Date);
-            }
-            else
-            {
-                w.WriteNull();
-            }
-        }
-
-        private void Head(NpgsqlBinaryImporter w, int line)
-        {
-            w.Write(ingestId, NpgsqlDbType.Bigint);
-            w.Write(extractDate, NpgsqlDbType.Date);
-            w.Write(line, NpgsqlDbType.Integer);
         }
 
         private NpgsqlBinaryImporter Start(VersionTable table)
@@ -253,4 +240,51 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
             return _importer;
         }
     }
+
+    /// <summary>
+    /// A table's columns in its load order, each record column from <paramref name="columns"/> and
+    /// the load's own three (ingest, extract date, line) added here. A column the table loads and
+    /// the map lacks, or the other way round, fails the type's initialisation: the first load on
+    /// PostgreSQL in any test says so.
+    /// </summary>
+    private static CopyColumn<T>[] InLoadOrder<T>(VersionTable table, Dictionary<string, CopyColumn<T>> columns)
+    {
+        columns["ingest_id"] = (w, _, h) => w.Write(h.IngestId, NpgsqlDbType.Bigint);
+        columns["extract_date"] = (w, _, h) => w.Write(h.ExtractDate, NpgsqlDbType.Date);
+        columns["line_no"] = (w, _, h) => w.Write(h.Line, NpgsqlDbType.Integer);
+        var unmatched = table.LoadColumns.Except(columns.Keys).Concat(columns.Keys.Except(table.LoadColumns)).ToList();
+        return unmatched.Count == 0
+            ? [.. table.LoadColumns.Select(c => columns[c])]
+            : throw new InvalidOperationException($"{table.Name}: the COPY's columns and the table's load columns differ in {string.Join(", ", unmatched)}");
+    }
+
+    private static void Text(NpgsqlBinaryImporter w, string? value)
+    {
+        if (value is null)
+        {
+            w.WriteNull();
+        }
+        else
+        {
+            w.Write(value, NpgsqlDbType.Text);
+        }
+    }
+
+    private static void Date(NpgsqlBinaryImporter w, DateOnly? value)
+    {
+        if (value is { } d)
+        {
+            w.Write(d, NpgsqlDbType.Date);
+        }
+        else
+        {
+            w.WriteNull();
+        }
+    }
+
+    /// <summary>Writes one column of a row to the COPY.</summary>
+    private delegate void CopyColumn<in T>(NpgsqlBinaryImporter w, T row, RowHead head);
+
+    /// <summary>What a load writes beside each row's own columns.</summary>
+    private readonly record struct RowHead(long IngestId, DateOnly ExtractDate, int Line);
 }
