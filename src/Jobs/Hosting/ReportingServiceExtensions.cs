@@ -38,6 +38,9 @@ public static class ReportingServiceExtensions
         services.AddSingleton<Reports.ReportRunner>();
         services.AddValidatedOptions<SchedulingOptions, SchedulingOptionsValidator>(configuration, SchedulingOptions.SectionName)
             .Configure<IOptions<BusinessOptions>>((scheduling, business) => scheduling.UseBusinessTimeZone(business.Value));
+        // Loaded once; a file that does not read is a configuration error reported by the schedule's validation.
+        services.AddSingleton(sp => Scheduling.Calendar.WorkingCalendar.Load(
+            Path.Combine(home, sp.GetRequiredService<SchedulingOptions>().CalendarFolder)).Calendar);
         services.AddSingleton(sp => (IRunStore)sp.GetRequiredService<IReportingStore>());
         services.AddSingleton<Delivery.Deliverer>();
         services.AddReportingJobs();

@@ -15,4 +15,26 @@ public static class BusinessDates
     /// </remarks>
     public static DateOnly ForFire(DateTimeOffset scheduledFire, TimeZoneInfo zone) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(scheduledFire, zone).DateTime).AddDays(-1);
+
+    /// <summary>
+    /// The business date of a job that runs on the first workday of a month (<see cref="Calendar.JobDays.FirstWorkday"/>):
+    /// the last day of the month before the fire's, as for the fire of the 1st it replaces. The
+    /// commission workbook that goes out on 8 October 2026, after the National Day holiday, is
+    /// September's.
+    /// </summary>
+    public static DateOnly ForFirstWorkdayFire(DateTimeOffset scheduledFire, TimeZoneInfo zone)
+    {
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(scheduledFire, zone).DateTime);
+        return new DateOnly(day.Year, day.Month, 1).AddDays(-1);
+    }
+
+    /// <summary>The business date a scheduled fire of <paramref name="job"/> reports, by its day rule and then its definition.</summary>
+    public static DateOnly Of(JobDefinition definition, ScheduledJobOptions job, DateTimeOffset scheduledFire, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(job);
+        return job.Days == Calendar.JobDays.FirstWorkday
+            ? ForFirstWorkdayFire(scheduledFire, zone)
+            : definition.BusinessDateOf(scheduledFire, zone);
+    }
 }

@@ -41,6 +41,12 @@ public sealed class SchedulingOptions
 
     public FreshnessOptions Freshness { get; set; } = new();
 
+    /// <summary>
+    /// The folder of the working calendar's year files (<c>cn-2026.json</c>…), relative to the home
+    /// folder unless absolute (<see cref="Calendar.WorkingCalendar"/>).
+    /// </summary>
+    public string CalendarFolder { get; set; } = "config/calendar";
+
     /// <summary>Binds the section, with the business time zone as <see cref="DefaultTimeZone"/>.</summary>
     public static SchedulingOptions Bind(IConfiguration configuration)
     {
@@ -86,6 +92,14 @@ public sealed class ScheduledJobOptions
 
     /// <summary>An IANA zone such as <c>Asia/Shanghai</c>; empty means the business time zone.</summary>
     public string? TimeZone { get; set; }
+
+    /// <summary>
+    /// Which days the cron's fires keep (<see cref="Calendar.JobDays"/>): <c>All</c> (the default),
+    /// <c>Workdays</c> (China's working calendar: no weekends or holidays, the adjusted working
+    /// weekend days included) or, for a job of the 1st, <c>FirstWorkday</c> (the first workday of
+    /// each month, at the cron's time).
+    /// </summary>
+    public Calendar.JobDays Days { get; set; } = Calendar.JobDays.All;
 }
 
 /// <summary>The freshness gate: how long a scheduled report waits for a missing extract.</summary>

@@ -1,18 +1,20 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
-using Quartz;
 using Reporting.Jobs.Scheduling;
+using Reporting.Jobs.Scheduling.Calendar;
 using Reporting.Jobs.Store;
 using Reporting.Worker.Hosting;
+using Reporting.Worker.Scheduling;
 using Spectre.Console;
 using SchedulingOptions = Reporting.Jobs.Scheduling.SchedulingOptions;
 
 namespace Reporting.Worker.CommandLine;
 
 /// <summary>
-/// <c>jobs [--format text|json]</c>: every configured job with its cron, time zone, next fire times and last run. The
-/// next fires come from the cron expressions and the clock, so no scheduler needs to be running.
+/// <c>jobs [--format text|json] [--from D]</c>: every configured job with its cron, day rule, time
+/// zone, next fire times and last run. The next fires come from the cron expressions, China's
+/// working calendar and the clock (or the start of D), so no scheduler needs to be running.
 /// </summary>
 internal static class JobsCommand
 {
@@ -22,30 +24,42 @@ internal static class JobsCommand
     {
         var format = new Option<string>("--format") { Description = "text (a table) or json (for scripts; see README)", DefaultValueFactory = _ => "text" };
         format.OneOf("text", "json");
-        var command = new Command("jobs", "List the scheduled jobs: cron, time zone, next fire times, last run") { format };
+        var from = CommandLineParsing.DateOption("--from", "List the fires from the start of business date D (in each job's zone) instead of from now");
+        var command = new Command("jobs", "List the scheduled jobs: cron, days, time zone, next fire times (China's working calendar applied), last run") { format, from };
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var host = ReportingHost.Build();
             var services = host.Services;
             var schedule = services.GetRequiredService<SchedulingOptions>();
             var registry = services.GetRequiredService<JobRegistry>();
+            var calendar = services.GetRequiredService<WorkingCalendar>();
             await services.GetRequiredService<IReportingStore>().MigrateAsync(cancellationToken);
             var runs = services.GetService<IRunStore>();
             var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
             var jobs = new List<JobJson>();
             foreach (var job in schedule.Jobs)
             {
+                var zone = schedule.ZoneOf(job);
+                var after = parse.GetValue(from) is { } d ? new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), zone.GetUtcOffset(d.ToDateTime(TimeOnly.MinValue))).AddTicks(-1) : now;
                 var last = runs is null ? null : await runs.GetRunsAsync(job.Name, limit: 1, cancellationToken: cancellationToken) is [var newest, ..] ? newest : null;
-                jobs.Add(Describe(registry.Find(job.Name) ?? new JobDefinition(job.Name, false, false), job.Cron, schedule.ZoneOf(job), now, last));
+                jobs.Add(Describe(registry.Find(job.Name) ?? new JobDefinition(job.Name, false, false), job, zone, calendar, after, last));
             }
 
+            var today = services.GetRequiredService<Jobs.Hosting.BusinessCalendar>().Today;
+            var warnings = calendar.MissingYear(today) is { } missing && schedule.Jobs.Any(j => j.Days != JobDays.All)
+                ? new[] { WorkingCalendar.MissingYearText(missing) }
+                : [];
             if (parse.GetValue(format) == "json")
             {
-                await ConsoleOutput.WriteJsonAsync(new JobsJson(jobs), cancellationToken);
+                await ConsoleOutput.WriteJsonAsync(new JobsJson(jobs, warnings), cancellationToken);
             }
             else
             {
                 Write(jobs, ConsoleOutput.StandardOutput());
+                foreach (var warning in warnings)
+                {
+                    Console.Error.WriteLine("warning: " + warning);
+                }
             }
 
             return 0;
@@ -53,19 +67,24 @@ internal static class JobsCommand
         return command;
     }
 
-    /// <summary>One job as <c>jobs</c> shows it: the next fires in its zone with the business date each reports, and its last run.</summary>
+    /// <summary>One job as <c>jobs</c> shows it, every day allowed: the next fires in its zone with the business date each reports, and its last run.</summary>
     public static JobJson Describe(string name, string cron, TimeZoneInfo zone, DateTimeOffset now, JobRun? last) =>
-        Describe(JobRegistry.Default.Find(name) ?? new JobDefinition(name, false, false), cron, zone, now, last);
+        Describe(JobRegistry.Default.Find(name) ?? new JobDefinition(name, false, false), new ScheduledJobOptions { Name = name, Cron = cron }, zone, WorkingCalendar.WeekendsOnly, now, last);
 
-    /// <summary>One job as <c>jobs</c> shows it, the business date of each fire by the job's own rule (<see cref="JobDefinition.BusinessDateOf"/>).</summary>
-    public static JobJson Describe(JobDefinition job, string cron, TimeZoneInfo zone, DateTimeOffset now, JobRun? last)
+    /// <summary>
+    /// One job as <c>jobs</c> shows it: the next fires as Quartz computes them with the job's day
+    /// rule and China's working calendar (<see cref="CalendarTriggers"/>), each with the business
+    /// date it reports (<see cref="BusinessDates.Of"/>).
+    /// </summary>
+    public static JobJson Describe(JobDefinition job, ScheduledJobOptions configured, TimeZoneInfo zone, WorkingCalendar calendar, DateTimeOffset after, JobRun? last)
     {
         ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(configured);
         ArgumentNullException.ThrowIfNull(zone);
-        var fires = NextFireTimes(cron, zone, now, NextFires)
-            .Select(fire => new FireJson(TimeZoneInfo.ConvertTime(fire, zone), job.BusinessDateOf(fire, zone)))
+        var fires = CalendarTriggers.NextFireTimes(configured, zone, calendar, after, NextFires)
+            .Select(fire => new FireJson(TimeZoneInfo.ConvertTime(fire, zone), BusinessDates.Of(job, configured, fire, zone)))
             .ToList();
-        return new JobJson(job.Name, cron, zone.Id, fires, last is null ? null : RunJson.Of(last));
+        return new JobJson(job.Name, configured.Cron, configured.Days.ToString(), zone.Id, fires, last is null ? null : RunJson.Of(last));
     }
 
     /// <summary>One table row per job; the next fires one per line in their cell; times in the job's zone.</summary>
@@ -73,7 +92,7 @@ internal static class JobsCommand
     {
         ArgumentNullException.ThrowIfNull(jobs);
         ArgumentNullException.ThrowIfNull(console);
-        var table = ConsoleOutput.Table(["job", "cron", "time zone", "next fires (for business date)", "last run"]);
+        var table = ConsoleOutput.Table(["job", "cron", "days", "time zone", "next fires (for business date)", "last run"]);
         foreach (var job in jobs)
         {
             var zone = TimeZoneInfo.FindSystemTimeZoneById(job.TimeZone);
@@ -84,6 +103,7 @@ internal static class JobsCommand
             table.AddRow(
                 ConsoleOutput.Cell(job.Name),
                 ConsoleOutput.Cell(job.Cron),
+                ConsoleOutput.Cell(job.Days),
                 ConsoleOutput.Cell(job.TimeZone),
                 new Text(next.Length == 0 ? "none" : next),
                 ConsoleOutput.Cell(last, 400));
@@ -92,29 +112,14 @@ internal static class JobsCommand
         console.WriteTable(table);
     }
 
-    /// <summary>The next <paramref name="count"/> fires of <paramref name="cron"/> in <paramref name="zone"/> after <paramref name="after"/>.</summary>
-    public static IReadOnlyList<DateTimeOffset> NextFireTimes(string cron, TimeZoneInfo zone, DateTimeOffset after, int count)
-    {
-        var expression = CronExpression.Parse(cron).WithTimeZone(zone);
-        var fires = new List<DateTimeOffset>(count);
-        var cursor = after;
-        while (fires.Count < count && expression.GetNextValidTimeAfter(cursor) is { } next)
-        {
-            fires.Add(next);
-            cursor = next;
-        }
-
-        return fires;
-    }
-
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
 
-/// <summary><c>jobs --format json</c>: every configured job, in configuration order.</summary>
-internal sealed record JobsJson(IReadOnlyList<JobJson> Jobs);
+/// <summary><c>jobs --format json</c>: every configured job, in configuration order, and the calendar's warnings (a missing year).</summary>
+internal sealed record JobsJson(IReadOnlyList<JobJson> Jobs, IReadOnlyList<string> Warnings);
 
-/// <summary>A job: its cron, its IANA time zone, the next fires and its last run (a history run, or null).</summary>
-internal sealed record JobJson(string Name, string Cron, string TimeZone, IReadOnlyList<FireJson> NextFires, RunJson? LastRun);
+/// <summary>A job: its cron, its day rule (<c>All</c>, <c>Workdays</c>, <c>FirstWorkday</c>), its IANA time zone, the next fires and its last run (a history run, or null).</summary>
+internal sealed record JobJson(string Name, string Cron, string Days, string TimeZone, IReadOnlyList<FireJson> NextFires, RunJson? LastRun);
 
 /// <summary>A fire time in the job's zone (with its offset) and the business date that run reports.</summary>
 internal sealed record FireJson(DateTimeOffset At, DateOnly BusinessDate);

@@ -27,6 +27,7 @@ public static class ReportingCommandLine
         root.Add(ExplainCommand.Create());
         root.Add(ServeCommand.Create());
         root.Add(JobsCommand.Create());
+        root.Add(CalendarCommand.Create());
         return root;
     }
 }

@@ -138,7 +138,7 @@ public static class ReportingHost
         });
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddReportingCore(builder.Configuration, home);
-        builder.Services.AddReportingSchedule(builder.Configuration);
+        builder.Services.AddReportingSchedule(builder.Configuration, builder.Environment.ContentRootPath);
         return builder;
     }
 }

@@ -27,7 +27,7 @@ public sealed class ReportingQuartzJob(IJobExecutor executor, JobRegistry jobs, 
         var scheduled = context.ScheduledFireTimeUtc ?? context.FireTimeUtc;
         var definition = jobs.Find(job)
             ?? throw new InvalidOperationException($"Quartz fired '{job}', which is not a registered job");
-        var businessDate = definition.BusinessDateOf(scheduled, schedule.ZoneOf(configured));
+        var businessDate = BusinessDates.Of(definition, configured, scheduled, schedule.ZoneOf(configured));
         logger.LogInformation(
             "Scheduled fire of {Job} at {ScheduledFire:O} on {Instance}: business date {BusinessDate:yyyy-MM-dd}",
             job, scheduled, context.Scheduler.SchedulerInstanceId, businessDate);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Quartz;
 using Reporting.Jobs.Scheduling;
+using Reporting.Jobs.Scheduling.Calendar;
 using SchedulingOptions = Reporting.Jobs.Scheduling.SchedulingOptions;
 
 namespace Reporting.Worker.Scheduling;
@@ -17,11 +18,27 @@ namespace Reporting.Worker.Scheduling;
 /// instead of run as a misfire. Leaving an unchanged trigger alone keeps its stored next fire time,
 /// which is what the misfire handling needs.
 /// </remarks>
-public sealed class ScheduleReconciler(ISchedulerFactory schedulers, SchedulingOptions schedule, ILogger<ScheduleReconciler> logger) : IHostedService
+public sealed class ScheduleReconciler(ISchedulerFactory schedulers, SchedulingOptions schedule, WorkingCalendar calendar, TimeProvider time, ILogger<ScheduleReconciler> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var scheduler = await schedulers.GetScheduler(cancellationToken);
+        var now = time.GetUtcNow();
+        foreach (var (name, days, zone) in schedule.Jobs
+            .Where(j => j.Days != JobDays.All)
+            .Select(j => (Name: CalendarTriggers.CalendarName(j.Days, schedule.ZoneOf(j))!, j.Days, Zone: schedule.ZoneOf(j)))
+            .DistinctBy(c => c.Name))
+        {
+            // Written at every start (the horizon moves with the worker); the triggers that use it
+            // are brought up to date with it.
+            await scheduler.AddCalendar(name, CalendarTriggers.Build(calendar, days, zone, now), AddCalendarOptions.ReplacingAndUpdatingTriggers, cancellationToken);
+        }
+
+        if (calendar.MissingYear(DateOnly.FromDateTime(now.UtcDateTime)) is { } missing && schedule.Jobs.Any(j => j.Days != JobDays.All))
+        {
+            logger.LogWarning("{Missing}", WorkingCalendar.MissingYearText(missing));
+        }
+
         foreach (var job in schedule.Jobs)
         {
             var trigger = Trigger(job);
@@ -38,12 +55,13 @@ public sealed class ScheduleReconciler(ISchedulerFactory schedulers, SchedulingO
                     // Another worker of the cluster stored it first: the same configuration, nothing to do.
                 }
             }
-            else if (!string.Equals(stored.CronExpressionString, CronExpression.Parse(job.Cron).CronExpressionString, StringComparison.Ordinal)
-                || stored.TimeZone.Id != schedule.ZoneOf(job).Id)
+            else if (!string.Equals(stored.CronExpressionString, CronExpression.Parse(CalendarTriggers.EffectiveCron(job)).CronExpressionString, StringComparison.Ordinal)
+                || stored.TimeZone.Id != schedule.ZoneOf(job).Id
+                || !string.Equals(stored.CalendarName, CalendarTriggers.CalendarName(job.Days, schedule.ZoneOf(job)), StringComparison.Ordinal))
             {
                 await scheduler.RescheduleJob(trigger.Key, trigger, cancellationToken);
-                logger.LogInformation("Rescheduled {Job}: {OldCron} ({OldZone}) is now {Cron} ({Zone})",
-                    job.Name, stored.CronExpressionString, stored.TimeZone.Id, job.Cron, schedule.ZoneOf(job).Id);
+                logger.LogInformation("Rescheduled {Job}: {OldCron} ({OldZone}, {OldDays}) is now {Cron} ({Zone}, {Days})",
+                    job.Name, stored.CronExpressionString, stored.TimeZone.Id, stored.CalendarName ?? "All", job.Cron, schedule.ZoneOf(job).Id, job.Days);
             }
         }
 
@@ -61,14 +79,9 @@ public sealed class ScheduleReconciler(ISchedulerFactory schedulers, SchedulingO
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
-    /// The job's cron trigger. A fire missed by more than <see cref="SchedulingOptions.MisfireThreshold"/>
-    /// (the worker was down) fires once as soon as the worker is back, then the cron resumes.
+    /// The job's trigger (<see cref="CalendarTriggers.Trigger"/>). A fire missed by more than
+    /// <see cref="SchedulingOptions.MisfireThreshold"/> (the worker was down) fires once as soon as
+    /// the worker is back, then the cron resumes.
     /// </summary>
-    public ITrigger Trigger(ScheduledJobOptions job) => TriggerBuilder.Create()
-        .ForJob(job.Name, SchedulingExtensions.JobGroup)
-        .WithIdentity(job.Name, SchedulingExtensions.JobGroup)
-        .WithSchedule(CronScheduleBuilder.Create(job.Cron)
-            .InTimeZone(schedule.ZoneOf(job))
-            .WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed))
-        .Build();
+    public ITrigger Trigger(ScheduledJobOptions job) => CalendarTriggers.Trigger(job, schedule.ZoneOf(job));
 }

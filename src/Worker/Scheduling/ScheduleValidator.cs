@@ -5,6 +5,7 @@ using Quartz;
 using Reporting.Jobs.Domain;
 using Reporting.Jobs.Hosting;
 using Reporting.Jobs.Scheduling;
+using Reporting.Jobs.Scheduling.Calendar;
 using SchedulingOptions = Reporting.Jobs.Scheduling.SchedulingOptions;
 
 namespace Reporting.Worker.Scheduling;
@@ -18,7 +19,7 @@ namespace Reporting.Worker.Scheduling;
 /// otherwise be ignored in silence. The jobs a schedule may name are the registered ones
 /// (<see cref="JobRegistry"/>).
 /// </summary>
-public sealed class ScheduleValidator(IConfiguration configuration, JobRegistry jobs) : IValidateOptions<SchedulingOptions>
+public sealed class ScheduleValidator(IConfiguration configuration, JobRegistry jobs, string? home = null) : IValidateOptions<SchedulingOptions>
 {
     /// <summary>The section's name before it was merged into <c>Scheduling</c>.</summary>
     public const string OldSectionName = "Schedule";
@@ -45,6 +46,11 @@ public sealed class ScheduleValidator(IConfiguration configuration, JobRegistry 
         }
 
         failures.AddRange(Problems(options, jobs));
+        if (home is not null)
+        {
+            // A calendar file that does not read stops the start-up like any other configuration.
+            failures.AddRange(WorkingCalendar.Load(Path.Combine(home, options.CalendarFolder)).Problems);
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
@@ -79,6 +85,10 @@ public sealed class ScheduleValidator(IConfiguration configuration, JobRegistry 
             if (CronProblem(job.Cron) is { } problem)
             {
                 yield return $"{key}:Cron '{job.Cron}' is not a valid Quartz cron expression: {problem}";
+            }
+            else if (CalendarTriggers.Problem(job) is { } daysProblem)
+            {
+                yield return $"{key}:Cron '{job.Cron}' does not fit {key}:Days '{job.Days}': {daysProblem}";
             }
 
             var zone = options.ZoneIdOf(job);

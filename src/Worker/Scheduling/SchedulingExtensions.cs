@@ -8,8 +8,8 @@ using Npgsql;
 using Quartz;
 using Quartz.Impl;
 using Reporting.Jobs.Hosting;
-using Reporting.Jobs.Store;
 using Reporting.Jobs.Scheduling;
+using Reporting.Jobs.Store;
 using SchedulingOptions = Reporting.Jobs.Scheduling.SchedulingOptions;
 
 namespace Reporting.Worker.Scheduling;
@@ -91,9 +91,9 @@ public static class SchedulingExtensions
     /// Validates the schedule of <c>Scheduling</c> at start-up (<see cref="ScheduleValidator"/>), for
     /// every command: a wrong cron stops <c>ingest</c> as it stops <c>serve</c>; <c>jobs</c> lists them.
     /// </summary>
-    public static IServiceCollection AddReportingSchedule(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddReportingSchedule(this IServiceCollection services, IConfiguration configuration, string? home = null)
     {
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SchedulingOptions>, ScheduleValidator>(sp => new ScheduleValidator(configuration, sp.GetRequiredService<JobRegistry>())));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SchedulingOptions>, ScheduleValidator>(sp => new ScheduleValidator(configuration, sp.GetRequiredService<JobRegistry>(), home)));
         return services;
     }
 

@@ -164,7 +164,7 @@ public sealed class ConsoleTablesTests
         var shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
         var job = JobsCommand.Describe("morning", "0 30 7 * * ?", shanghai, new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero), Run(7, "morning", "host-1", null));
 
-        var json = JsonSerializer.Serialize(new JobsJson([job]), ConsoleOutput.Json);
+        var json = JsonSerializer.Serialize(new JobsJson([job], []), ConsoleOutput.Json);
 
         using var document = JsonDocument.Parse(json);
         var morning = document.RootElement.GetProperty("jobs")[0];
