@@ -174,8 +174,8 @@ public sealed class SftpPuller(IReportingStore store, ReportingPaths paths, Time
     }
 
     /// <summary>
-    /// The listing's files that are the source's, complete and safe; the rest are noted as waiting
-    /// or refused. Unsafe names are refused whatever the pattern says (a server sent them).
+    /// The listing's files that are the source's, complete and safe; the rest of the source's names are
+    /// noted as waiting or refused (unsafe names, not regular files).
     /// </summary>
     internal static IReadOnlyList<RemoteFile> Select(SourceOptions source, SftpPullOptions sftp, IReadOnlyList<ISftpFile> listing, List<PullNote> waiting, List<PullNote> refused)
     {
@@ -189,14 +189,18 @@ public sealed class SftpPuller(IReportingStore store, ReportingPaths paths, Time
                 continue;
             }
 
-            if (RemoteName.Problem(file.Name) is { } problem)
+            // Whether the name is the source's is read from its last segment, so that a name
+            // that is a path (../policies_20261015.csv, ..\policies_20261015.csv) is refused,
+            // not passed over; other names are none of the source's business.
+            var leaf = file.Name[(file.Name.LastIndexOfAny(['/', '\\']) + 1)..];
+            if (!pattern.Read(leaf).Matches)
             {
-                refused.Add(new PullNote(file.Name, problem));
                 continue;
             }
 
-            if (!pattern.Read(file.Name).Matches)
+            if (RemoteName.Problem(file.Name) is { } problem)
             {
+                refused.Add(new PullNote(file.Name, problem));
                 continue;
             }
 
