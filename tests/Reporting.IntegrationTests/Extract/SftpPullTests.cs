@@ -331,6 +331,31 @@ public sealed class SftpPullTests(string provider)
         Assert.That(result.Error, Does.StartWith("policies: pull from SFTP 127.0.0.1:" + closed).And.Contain("cannot connect"));
     }
 
+    [Test]
+    public async Task The_ingest_job_pulls_every_source_and_a_failed_pull_fails_the_run_not_the_other_sources()
+    {
+        _server.Put(File1, Policies("P1", "100.00"));
+        var pulled = Source();
+        pulled.Folder = _drop;
+        var unreachable = Source(s => s.Port = FreePort());
+        unreachable.Name = "claims";
+        unreachable.Dataset = Reporting.Jobs.Domain.ExtractDataset.Claims;
+        unreachable.FilePattern = "claims_YYYYMMDD.csv";
+        unreachable.Folder = Path.Combine(_store.Folder, "inbox", "claims");
+        var sources = new SourcesOptions { Sources = new Dictionary<string, SourceOptions> { ["claims"] = unreachable, ["policies"] = pulled } };
+        var paths = new ReportingPaths(_store.Folder, _store.Folder);
+        var job = new Reporting.Jobs.Scheduling.IngestJob(
+            sources, _store.Loader(), new DropFolderIngest(_store.Loader(), _puller), paths, NullLogger<Reporting.Jobs.Scheduling.JobExecutor>.Instance);
+
+        var result = await job.RunAsync(
+            new Reporting.Jobs.Scheduling.JobRequest("ingest", new DateOnly(2026, 10, 15), Reporting.Jobs.Scheduling.RunTrigger.Manual, new Reporting.Jobs.Reports.RunOptions()), 1, CancellationToken.None);
+
+        Assert.That(result.Status, Is.EqualTo(Reporting.Jobs.Scheduling.RunStatus.Failed));
+        Assert.That(result.Error, Does.StartWith("claims: pull from SFTP 127.0.0.1:").And.Contain("cannot connect"));
+        Assert.That(result.Rows, Is.EqualTo(1), "the policies source pulled and loaded all the same");
+        Assert.That((await _store.Store.GetLedgerAsync("policies")).Single().FileName, Is.EqualTo(File1));
+    }
+
     private async Task<DropFolderIngestResult> IngestAsync(SourceOptions source) =>
         await new DropFolderIngest(_store.Loader(), _puller).RunAsync(source, _drop);
 
