@@ -148,7 +148,7 @@ internal static class IngestCommand
 
         if (pull.Fetched.Count == 0 && pull.Waiting.Count + pull.Refused.Count + pull.Failed.Count == 0)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{pull.Source}\t{from}\tnothing new ({pull.AlreadyPulled} file(s) pulled before)"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{pull.Source}\t{from}\tnothing new on the server{(pull.AlreadyPulled > 0 ? $" ({pull.AlreadyPulled} file(s) there pulled before)" : "")}"));
         }
     }
 

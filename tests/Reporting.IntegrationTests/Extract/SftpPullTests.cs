@@ -312,7 +312,9 @@ public sealed class SftpPullTests(string provider)
 
         Assert.That(result.Loads.Select(l => (l.FileName, l.Outcome)), Is.EquivalentTo(new[] { (File1, LoadOutcome.Loaded), (Bad, LoadOutcome.Failed) }));
         Assert.That(File.Exists(_server.Archived(File1)), "the loaded file is archived");
+        Assert.That(File.Exists(_server.Archived(File1 + ".done")), "with its marker");
         Assert.That(File.Exists(_server.Remote(File1)), Is.False);
+        Assert.That(File.Exists(_server.Remote(File1 + ".done")), Is.False);
         Assert.That(File.Exists(_server.Remote(Bad)), "the failed file stays");
         Assert.That(File.Exists(_server.Archived(Bad)), Is.False);
         Assert.That(result.Pull!.Archived.Select(a => a.Name), Is.EqualTo(new[] { File1 }));

@@ -153,7 +153,7 @@ public sealed class SftpPuller(IReportingStore store, ReportingPaths paths, Time
         {
             try
             {
-                var target = await session.RunAsync(token => MoveToArchiveAsync(session, file, archiveFolder, token), cancellationToken);
+                var target = await session.RunAsync(token => MoveToArchiveAsync(session, source, file, archiveFolder, token), cancellationToken);
                 if (target is not null)
                 {
                     await store.RecordArchiveAsync(file.PullId, target, time.GetUtcNow(), cancellationToken);
@@ -299,7 +299,7 @@ public sealed class SftpPuller(IReportingStore store, ReportingPaths paths, Time
         }
     }
 
-    private static async Task<string?> MoveToArchiveAsync(Session session, PulledFile file, string archiveFolder, CancellationToken cancellationToken)
+    private static async Task<string?> MoveToArchiveAsync(Session session, SourceOptions source, PulledFile file, string archiveFolder, CancellationToken cancellationToken)
     {
         var client = await session.ClientAsync(cancellationToken);
         SftpFileAttributes attributes;
@@ -317,7 +317,7 @@ public sealed class SftpPuller(IReportingStore store, ReportingPaths paths, Time
             return null; // changed since it was pulled: the next pull fetches it, its load archives it
         }
 
-        var name = Path.GetFileName(file.RemotePath);
+        var name = file.RemotePath[(file.RemotePath.LastIndexOf('/') + 1)..];
         var target = RemotePath(archiveFolder, name);
         if (await client.ExistsAsync(target, cancellationToken))
         {
@@ -326,6 +326,15 @@ public sealed class SftpPuller(IReportingStore store, ReportingPaths paths, Time
         }
 
         await client.RenameFileAsync(file.RemotePath, target, cancellationToken);
+
+        // The marker goes with it: left behind, it would mark the next upload of the same name
+        // complete while it is still being written.
+        var marker = RemotePath(file.RemotePath[..file.RemotePath.LastIndexOf('/')], source.DoneMarker.Replace("{file}", name, StringComparison.Ordinal));
+        if (await client.ExistsAsync(marker, cancellationToken))
+        {
+            await client.RenameFileAsync(marker, RemotePath(archiveFolder, source.DoneMarker.Replace("{file}", target[(target.LastIndexOf('/') + 1)..], StringComparison.Ordinal)), cancellationToken);
+        }
+
         return target;
     }
 
