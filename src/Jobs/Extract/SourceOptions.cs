@@ -1,5 +1,6 @@
 using System.Globalization;
 using Reporting.Jobs.Domain;
+using Reporting.Jobs.Extract.Pull;
 
 namespace Reporting.Jobs.Extract;
 
@@ -67,6 +68,9 @@ public sealed class SourceOptions
 
     /// <summary>Database sources: the query, with <c>@from</c> and <c>@to</c> parameters.</summary>
     public string? Query { get; set; }
+
+    /// <summary>Drop-folder sources: what fills the folder before each scan (an SFTP pull), or null.</summary>
+    public PullOptions? Pull { get; set; }
 
     public string EffectiveFilePattern => string.IsNullOrWhiteSpace(FilePattern) ? Name + "_YYYYMMDD.csv" : FilePattern;
 
@@ -151,6 +155,11 @@ public sealed class SourceOptions
         if (patternError is not null)
         {
             yield return patternError;
+        }
+
+        foreach (var problem in Pull?.Validate(key, Kind) ?? [])
+        {
+            yield return problem;
         }
 
         if (Kind == SourceKind.Database)

@@ -32,6 +32,8 @@ public static class ReportingServiceExtensions
         SourcesOptions.Register(services, configuration);
         services.AddReportingStore(configuration);
         services.AddSingleton<ExtractLoader>();
+        services.AddSingleton<Extract.Pull.SftpPuller>();
+        services.AddSingleton<Extract.Pull.DropFolderIngest>();
         services.AddReportingMetrics(configuration);
         services.AddReportingDelivery(configuration, home);
         services.AddValidatedOptions<MorningEmailOptions, MorningEmailOptionsValidator>(configuration, MorningEmailOptions.SectionName);

@@ -2,18 +2,19 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Reporting.Jobs.Domain;
 using Reporting.Jobs.Extract;
+using Reporting.Jobs.Extract.Pull;
 using Reporting.Jobs.Hosting;
 using Reporting.Jobs.Store;
 
 namespace Reporting.Jobs.Scheduling;
 
 /// <summary>
-/// <c>ingest</c>: loads every enabled source, drop folders and queries, in name order. Idempotent
+/// <c>ingest</c>: loads every enabled source, drop folders (pulled first when they have a pull) and queries, in name order. Idempotent
 /// (a file already loaded is skipped), so it runs many times a morning and claims nothing; it does
 /// not wait for extracts, it is what loads them.
 /// </summary>
 /// <remarks>Logs as <see cref="JobExecutor"/>, whose lines these were before jobs were types.</remarks>
-public sealed class IngestJob(SourcesOptions sources, ExtractLoader loader, ReportingPaths paths, ILogger<JobExecutor> logger) : IReportingJob
+public sealed class IngestJob(SourcesOptions sources, ExtractLoader loader, DropFolderIngest dropFolders, ReportingPaths paths, ILogger<JobExecutor> logger) : IReportingJob
 {
     public const string JobName = "ingest";
 
@@ -37,7 +38,14 @@ public sealed class IngestJob(SourcesOptions sources, ExtractLoader loader, Repo
                     // freshness gate reports the missing extract.
                     var folder = paths.Resolve(source.Folder);
                     Directory.CreateDirectory(folder);
-                    results.AddRange(await loader.ScanAsync(source, folder, null, cancellationToken));
+                    // A source with a pull fills its folder first; a failed pull fails the run
+                    // like a failed load, and the scan still loads what the folder holds.
+                    var ingest = await dropFolders.RunAsync(source, folder, null, cancellationToken);
+                    results.AddRange(ingest.Loads);
+                    if (ingest.Pull is { Succeeded: false } pull)
+                    {
+                        results.Add(new LoadResult(source.Name, pull.Endpoint, LoadOutcome.Failed, null, null, null, string.Join("; ", pull.Failures), []));
+                    }
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

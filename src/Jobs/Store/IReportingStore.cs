@@ -32,6 +32,18 @@ public interface IReportingStore
 
     Task<IReadOnlyList<RowIssue>> GetIssuesAsync(long ingestId, CancellationToken cancellationToken = default);
 
+    /// <summary>Records a remote file a pull has put into its drop folder (with its marker); returns its number.</summary>
+    Task<long> RecordPullAsync(PulledFile pull, CancellationToken cancellationToken = default);
+
+    /// <summary>The latest pull of a source's remote path, or null when it was never pulled.</summary>
+    Task<PulledFile?> FindLatestPullAsync(string source, string remotePath, CancellationToken cancellationToken = default);
+
+    /// <summary>Pulls, newest first, optionally of one source and of one local file name.</summary>
+    Task<IReadOnlyList<PulledFile>> GetPullsAsync(string? source = null, string? localFileName = null, int limit = 100, CancellationToken cancellationToken = default);
+
+    /// <summary>Notes that a pulled file was moved to the remote archive folder.</summary>
+    Task RecordArchiveAsync(long pullId, string archivePath, DateTimeOffset archivedAt, CancellationToken cancellationToken = default);
+
     Task<IReadOnlyList<Policy>> GetPoliciesAsync(DateOnly asOf, PolicySelection? selection = null, CancellationToken cancellationToken = default);
 
     /// <summary>As <see cref="GetPoliciesAsync"/>, with the ingest each version came from (reconciliation).</summary>

@@ -20,14 +20,32 @@ internal static class HistoryCommand
         var limit = new Option<int>("--limit") { Description = "How many runs, newest first", DefaultValueFactory = _ => 50 };
         var format = new Option<string>("--format") { Description = "text (tables) or json (for scripts; see README)", DefaultValueFactory = _ => "text" };
         format.OneOf("text", "json");
-        var command = new Command("history", "Show run history (job, business date, trigger, start, end, status, rows, instance, error) and deliveries")
+        var pulls = new Option<bool>("--pulls") { Description = "Show what the sources' pulls fetched (SFTP: remote file, size, time, SHA-256, local file, archive) instead of runs" };
+        var source = new Option<string?>("--source") { Description = "With --pulls: only this source" };
+        var command = new Command("history", "Show run history (job, business date, trigger, start, end, status, rows, instance, error) and deliveries, or with --pulls what the pulls fetched")
         {
-            job, date, limit, format,
+            job, date, limit, format, pulls, source,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var host = ReportingHost.Build();
-            await host.Services.GetRequiredService<IReportingStore>().MigrateAsync(cancellationToken);
+            var store = host.Services.GetRequiredService<IReportingStore>();
+            await store.MigrateAsync(cancellationToken);
+            if (parse.GetValue(pulls))
+            {
+                var fetched = await store.GetPullsAsync(parse.GetValue(source), null, parse.GetValue(limit), cancellationToken);
+                if (parse.GetValue(format) == "json")
+                {
+                    await ConsoleOutput.WriteJsonAsync(fetched.Select(PullJson.Of).ToList(), cancellationToken);
+                }
+                else
+                {
+                    WritePulls(fetched, ConsoleOutput.StandardOutput());
+                }
+
+                return 0;
+            }
+
             var runs = host.Services.GetRequiredService<IRunStore>();
             var businessDate = parse.GetValue(date);
             var history = await runs.GetRunsAsync(parse.GetValue(job), businessDate, parse.GetValue(limit), cancellationToken);
@@ -102,6 +120,36 @@ internal static class HistoryCommand
         console.WriteTable(log);
     }
 
+    /// <summary>The pulls as a table, newest first; a sentence when there are none.</summary>
+    public static void WritePulls(IReadOnlyList<PulledFile> pulls, IAnsiConsole console)
+    {
+        ArgumentNullException.ThrowIfNull(pulls);
+        ArgumentNullException.ThrowIfNull(console);
+        if (pulls.Count == 0)
+        {
+            console.Line("No pulls recorded for this selection.");
+            return;
+        }
+
+        var table = ConsoleOutput.Table(["pull", "source", "server", "remote file", "bytes", "modified (UTC)", "sha256", "local file", "pulled (UTC)", "archived to"], RightAligned);
+        foreach (var p in pulls)
+        {
+            table.AddRow(
+                ConsoleOutput.Cell(Invariant($"#{p.PullId}")),
+                ConsoleOutput.Cell(p.Source),
+                ConsoleOutput.Cell(p.Host, 256),
+                ConsoleOutput.Cell(p.RemotePath, 256),
+                ConsoleOutput.Cell(Invariant($"{p.Size}")),
+                ConsoleOutput.Cell(Invariant($"{p.ModifiedAt.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z")),
+                ConsoleOutput.Cell(p.Sha256[..Math.Min(12, p.Sha256.Length)] + "…"),
+                ConsoleOutput.Cell(p.LocalFileName, 256),
+                ConsoleOutput.Cell(Invariant($"{p.PulledAt.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z")),
+                ConsoleOutput.Cell(p.ArchivePath, 256));
+        }
+
+        console.WriteTable(table);
+    }
+
     /// <summary>The JSON document of <c>history --format json</c> (README).</summary>
     public static HistoryJson Json(IReadOnlyList<JobRun> runs, IReadOnlyList<DeliveryRecord>? deliveries)
     {
@@ -111,7 +159,7 @@ internal static class HistoryCommand
             deliveries is null ? null : [.. deliveries.Select(DeliveryJson.Of)]);
     }
 
-    private static readonly IReadOnlySet<string> RightAligned = new HashSet<string>(StringComparer.Ordinal) { "rows", "attempts" };
+    private static readonly IReadOnlySet<string> RightAligned = new HashSet<string>(StringComparer.Ordinal) { "rows", "attempts", "bytes" };
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
@@ -155,4 +203,23 @@ internal sealed record DeliveryJson(
     public static DeliveryJson Of(DeliveryRecord d) => new(
         d.Status, d.MessageKey, d.Recipient, d.Job, d.BusinessDate, d.Subject, d.Attempts, d.LastAttemptAt.ToUniversalTime(),
         d.SentAt?.ToUniversalTime(), d.RunId, d.Error);
+}
+
+/// <summary>One pulled file (<c>history --pulls --format json</c>); instants in UTC (<c>+00:00</c>).</summary>
+internal sealed record PullJson(
+    long PullId,
+    string Source,
+    string Server,
+    string RemotePath,
+    long Size,
+    DateTimeOffset ModifiedAt,
+    string Sha256,
+    string LocalFileName,
+    DateTimeOffset PulledAt,
+    DateTimeOffset? ArchivedAt,
+    string? ArchivePath)
+{
+    public static PullJson Of(PulledFile p) => new(
+        p.PullId, p.Source, p.Host, p.RemotePath, p.Size, p.ModifiedAt.ToUniversalTime(), p.Sha256, p.LocalFileName, p.PulledAt.ToUniversalTime(),
+        p.ArchivedAt?.ToUniversalTime(), p.ArchivePath);
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Reporting.Jobs.Domain;
 using Reporting.Jobs.Extract;
+using Reporting.Jobs.Extract.Pull;
 using Reporting.Jobs.Hosting;
 using Reporting.Jobs.Store;
 using Reporting.Worker.Hosting;
@@ -43,6 +44,7 @@ internal static class IngestCommand
             var loader = host.Services.GetRequiredService<ExtractLoader>();
             var paths = host.Services.GetRequiredService<ReportingPaths>();
             var results = new List<LoadResult>();
+            PullResult? pull = null;
             if (sourceOptions.Kind == SourceKind.Database)
             {
                 var calendar = host.Services.GetRequiredService<BusinessCalendar>();
@@ -56,7 +58,11 @@ internal static class IngestCommand
                 {
                     if (given.Length == 0)
                     {
-                        results.AddRange(await loader.ScanAsync(sourceOptions, paths.Resolve(sourceOptions.Folder), new Progress<(string File, double Fraction)>(p => report(p.File, p.Fraction)), cancellationToken));
+                        // A source with a pull fills its folder first, then the scan loads it.
+                        var ingest = await host.Services.GetRequiredService<DropFolderIngest>().RunAsync(
+                            sourceOptions, paths.Resolve(sourceOptions.Folder), new Progress<(string File, double Fraction)>(p => report(p.File, p.Fraction)), cancellationToken);
+                        pull = ingest.Pull;
+                        results.AddRange(ingest.Loads);
                     }
                     else
                     {
@@ -70,8 +76,13 @@ internal static class IngestCommand
                 });
             }
 
+            if (pull is not null)
+            {
+                Print(pull);
+            }
+
             Print(results);
-            return results.Any(r => r.Outcome == LoadOutcome.Failed) ? 1 : 0;
+            return results.Any(r => r.Outcome == LoadOutcome.Failed) || pull is { Succeeded: false } ? 1 : 0;
         });
         return command;
     }
@@ -102,6 +113,42 @@ internal static class IngestCommand
             {
                 Console.WriteLine($"  … {r.Issues.Count - IssuesShown} more issues in the store's ingest_issues table (ingest #{r.IngestId})");
             }
+        }
+    }
+
+    /// <summary>What a pull did, one line per file: fetched, waiting, refused, failed, archived; or its error.</summary>
+    public static void Print(PullResult pull)
+    {
+        ArgumentNullException.ThrowIfNull(pull);
+        var from = "pull " + TextSafety.Printable(pull.Endpoint, 256);
+        if (pull.Error is not null)
+        {
+            Console.WriteLine($"{pull.Source}\t{from}\tFAILED, nothing pulled: {TextSafety.Printable(pull.Error, RunCommand.ErrorShown)}");
+            return;
+        }
+
+        foreach (var f in pull.Fetched)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{pull.Source}\t{TextSafety.Printable(f.LocalFileName, 256)}\tpulled from {from[5..]} ({f.Size:N0} bytes, SHA-256 {f.Sha256[..12]}…){(f.Replaced ? ", replacing the earlier version" : "")}"));
+        }
+
+        foreach (var (notes, what) in new[] { (pull.Waiting, "not pulled yet"), (pull.Refused, "REFUSED"), (pull.Failed, "pull FAILED") })
+        {
+            foreach (var n in notes)
+            {
+                Console.WriteLine($"{pull.Source}\t{TextSafety.Printable(n.Name, 256)}\t{what}: {TextSafety.Printable(n.Reason, RunCommand.ErrorShown)}");
+            }
+        }
+
+        foreach (var a in pull.Archived)
+        {
+            Console.WriteLine($"{pull.Source}\t{TextSafety.Printable(a.Name, 256)}\tloaded, moved to {TextSafety.Printable(a.Reason, 256)} on the server");
+        }
+
+        if (pull.Fetched.Count == 0 && pull.Waiting.Count + pull.Refused.Count + pull.Failed.Count == 0)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{pull.Source}\t{from}\tnothing new on the server{(pull.AlreadyPulled > 0 ? $" ({pull.AlreadyPulled} file(s) there pulled before)" : "")}"));
         }
     }
 

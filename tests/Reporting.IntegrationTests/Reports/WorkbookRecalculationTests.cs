@@ -359,6 +359,17 @@ public sealed class WorkbookRecalculationTests : IDisposable
 
         public Task<IngestEntry?> FindLoadedAsync(LoadHeader header, CancellationToken cancellationToken = default) => inner.FindLoadedAsync(header, cancellationToken);
 
+        public Task<long> RecordPullAsync(PulledFile pull, CancellationToken cancellationToken = default) => inner.RecordPullAsync(pull, cancellationToken);
+
+        public Task<PulledFile?> FindLatestPullAsync(string source, string remotePath, CancellationToken cancellationToken = default) =>
+            inner.FindLatestPullAsync(source, remotePath, cancellationToken);
+
+        public Task<IReadOnlyList<PulledFile>> GetPullsAsync(string? source = null, string? localFileName = null, int limit = 100, CancellationToken cancellationToken = default) =>
+            inner.GetPullsAsync(source, localFileName, limit, cancellationToken);
+
+        public Task RecordArchiveAsync(long pullId, string archivePath, DateTimeOffset archivedAt, CancellationToken cancellationToken = default) =>
+            inner.RecordArchiveAsync(pullId, archivePath, archivedAt, cancellationToken);
+
         public Task<IReadOnlyList<RowIssue>> GetIssuesAsync(long ingestId, CancellationToken cancellationToken = default) => inner.GetIssuesAsync(ingestId, cancellationToken);
     }
 }

@@ -38,6 +38,8 @@ public sealed class StartupValidationTests
     [TestCase("Reference:Insurers:1:Code", "", "Reference:Insurers:1:Code '' is empty")]
     [TestCase("Sources:policies:Delimiter", ";;", "Sources:policies:Delimiter must be one character, got ';;'")]
     [TestCase("Sources:policies:Kind", "Ftp", "Sources:policies:Kind 'Ftp' is not a SourceKind")]
+    [TestCase("Sources:picc_policies_sftp:Pull:Sftp:Port", "0", "Sources:picc_policies_sftp:Pull:Sftp:Port must be between 1 and 65535, got 0")]
+    [TestCase("Sources:picc_policies_sftp:Pull:Sftp:HostKeySha256", "", "Sources:picc_policies_sftp:Pull:Sftp:HostKeySha256 is required")]
     [TestCase("Metrics:Renewal:GraceDays", "-3", "Metrics:Renewal:GraceDays must be 0 or more; got -3")]
     [TestCase("Delivery:Smtp:Port", "0", "Delivery:Smtp:Port must be 1..65535, got 0")]
     [TestCase("Delivery:From", "nobody", "Delivery:From is not an address: 'nobody'")]

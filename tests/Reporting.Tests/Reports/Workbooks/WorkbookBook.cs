@@ -179,6 +179,15 @@ internal sealed class InMemoryStore(
 
     public Task<IReadOnlyList<RowIssue>> GetIssuesAsync(long ingestId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
+    public Task<long> RecordPullAsync(PulledFile pull, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<PulledFile?> FindLatestPullAsync(string source, string remotePath, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<IReadOnlyList<PulledFile>> GetPullsAsync(string? source = null, string? localFileName = null, int limit = 100, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public Task RecordArchiveAsync(long pullId, string archivePath, DateTimeOffset archivedAt, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
     /// <summary>Closed cohorts' kept figures, as the store keeps them: the first figures of a month and branch win.</summary>
     private readonly List<CohortFinal> _finals = [];
 
