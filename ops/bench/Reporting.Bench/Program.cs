@@ -28,6 +28,7 @@ using Reporting.Worker.Hosting;
 //        Reporting.Bench morning-run <work> <policies>
 //        Reporting.Bench metrics     <work> <policies> <YYYY-MM> <as-of>
 //        Reporting.Bench commission  <work> <policies> <YYYY-MM> <as-of>
+//        Reporting.Bench excel-generate <work> <rows>    then   Reporting.Bench excel-ingest <work> <rows>
 var command = args.ElementAtOrDefault(0) ?? "help";
 var work = Path.GetFullPath(args.ElementAtOrDefault(1) ?? "/tmp/reporting-bench");
 var policies = long.Parse(args.ElementAtOrDefault(2) ?? "1000000", CultureInfo.InvariantCulture);
@@ -98,6 +99,44 @@ switch (command)
 
             Console.WriteLine(Figure($"ingest.{provider}.{source.Encoding}",
                 $"file={Path.GetFileName(file)} bytes={new FileInfo(file).Length} rows={result.Counts!.RowsRead} seconds={seconds:0.00} rows_per_s={result.Counts.RowsRead / seconds:0}"));
+            return 0;
+        }
+
+    case "excel-generate":
+        {
+            // A CPIC-style claims workbook of <policies> rows (the argument counts rows here), written
+            // with EPPlus in a process of its own, so the load's peak memory below is the load's alone.
+            var path = Path.Combine(work, string.Create(CultureInfo.InvariantCulture, $"excel-{policies}"), "cpic_claims_20261015.xlsx");
+            if (!File.Exists(path))
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                Reporting.Bench.ExcelBench.Write(path, policies);
+            }
+
+            Console.WriteLine(Figure("excel-generate", $"rows={policies} bytes={new FileInfo(path).Length} seconds={clock.Elapsed.TotalSeconds:0.0} file={path}"));
+            return 0;
+        }
+
+    case "excel-ingest":
+        {
+            // Streaming: the load of the workbook above into a new SQLite store; peak_mb is the whole process's.
+            var path = Path.Combine(work, string.Create(CultureInfo.InvariantCulture, $"excel-{policies}"), "cpic_claims_20261015.xlsx");
+            var db = Path.Combine(work, "excel-ingest.db");
+            CachedStore.Delete(db);
+            var store = new SqliteReportingStore("Data Source=" + db, TimeProvider.System);
+            await store.MigrateAsync();
+            var before = PeakMegabytes();
+            clock.Restart();
+            var result = await NewLoader(store).LoadFileAsync(sources.Get("cpic_claims"), path, new LoadFileOptions(IgnoreMarker: true));
+            var seconds = clock.Elapsed.TotalSeconds;
+            if (result.Outcome != LoadOutcome.Loaded)
+            {
+                Console.Error.WriteLine(result.Error);
+                return 1;
+            }
+
+            Console.WriteLine(Figure("ingest.sqlite.xlsx",
+                $"file={Path.GetFileName(path)} bytes={new FileInfo(path).Length} rows={result.Counts!.RowsRead} loaded={result.Counts.RowsLoaded} seconds={seconds:0.00} rows_per_s={result.Counts.RowsRead / seconds:0} peak_mb_before_load={before:0}"));
             return 0;
         }
 
@@ -399,7 +438,7 @@ namespace Reporting.Bench
         /// <summary>Every extract through D.</summary>
         public string FullStore => Path.Combine(Folder, string.Create(CultureInfo.InvariantCulture, $"through-{BusinessDate:yyyyMMdd}.db"));
 
-        /// <summary>A source's files in the book, oldest first (the generator names them <c>&lt;source&gt;_YYYYMMDD.csv</c>).</summary>
+        /// <summary>A source's files in the book, oldest first (the generator names them <c>&lt;source&gt;_YYYYMMDD.csv</c>, or <c>.xlsx</c>).</summary>
         public IReadOnlyList<string> FilesOf(SourceOptions source)
         {
             var folder = Path.Combine(Folder, source.Folder);
@@ -408,7 +447,9 @@ namespace Reporting.Bench
                 throw new InvalidOperationException($"no generated book at {Folder}: run 'generate' first");
             }
 
-            return [.. Directory.EnumerateFiles(folder, "*.csv").Order(StringComparer.Ordinal)];
+            // The source's own pattern: CSV files, and CPIC's claims as .xlsx workbooks.
+            var pattern = new ExtractFileName(source.EffectiveFilePattern);
+            return [.. Directory.EnumerateFiles(folder).Where(f => pattern.Read(f).Matches).Order(StringComparer.Ordinal)];
         }
 
         public bool IsBusinessDateFile(string file) =>

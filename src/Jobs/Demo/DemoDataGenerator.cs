@@ -14,8 +14,12 @@ namespace Reporting.Jobs.Demo;
 /// <item><c>pingan_policies</c>: 平安产险's own policy extract — GB18030, CRLF, Chinese headers,
 /// <c>yyyy/MM/dd</c> dates, 交强险/商业险, 新保/续保/转保, 有效/退保. PINGAN policies appear only
 /// here, never in <c>policies</c>.</item>
+/// <item><c>cpic_claims</c>: 太保产险's claims as its dealer portal exports them (.xlsx, see
+/// <see cref="ExcelSourceFiles"/>): sheet 理赔清单, a title row above the header, Chinese headers,
+/// date cells, 是/否 and 未决/已结案/注销, a 合计 row at the end. CPIC claims appear only here, never
+/// in <c>claims</c>.</item>
 /// </list>
-/// <para>Each source gets <c>&lt;source&gt;_YYYYMMDD.csv</c> for the history (dated
+/// <para>Each source gets <c>&lt;source&gt;_YYYYMMDD.csv</c> (<c>.xlsx</c>) for the history (dated
 /// <see cref="DemoDataOptions.HistoryEnd"/>, holding everything that happened on or before it)
 /// and one file per later day through the business date, each with an empty <c>.done</c> marker
 /// written after the file is complete. A row never describes anything after its file's date:

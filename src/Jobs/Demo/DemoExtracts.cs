@@ -29,6 +29,7 @@ internal sealed class DemoExtracts : IDisposable
     public const string ClaimsSource = "claims";
     public const string FollowUpsSource = "followups";
     public const string PinganPoliciesSource = "pingan_policies";
+    public const string CpicClaimsSource = "cpic_claims";
 
     internal static readonly string[] PolicyColumns =
     [
@@ -55,9 +56,18 @@ internal sealed class DemoExtracts : IDisposable
         "出单日期", "起保日期", "终保日期", "保费", "保单状态", "退保日期", "退保保费",
     ];
 
+    /// <summary>太保产险's claims list as its dealer portal exports it (.xlsx): sheet 理赔清单, a title row, these headers.</summary>
+    internal static readonly string[] CpicClaimColumns =
+    [
+        "赔案号", "保险公司", "保单号", "车架号", "出险日期", "报案日期", "送修门店", "是否送修", "定损金额", "赔付金额", "案件状态", "结案日期",
+    ];
+
+    internal const string CpicSheet = "理赔清单";
+
     private const string IsoDate = "yyyy-MM-dd";
     private const string PinganDate = "yyyy/MM/dd";
     private const string PinganCode = "PINGAN";
+    private const string CpicCode = "CPIC";
 
     private readonly DateOnly _historyEnd;
     private readonly DateOnly _businessDate;
@@ -65,6 +75,7 @@ internal sealed class DemoExtracts : IDisposable
     private readonly SourceFiles _claims;
     private readonly SourceFiles _followUps;
     private readonly SourceFiles _pingan;
+    private readonly ExcelSourceFiles _cpic;
 
     public DemoExtracts(string outputDirectory, DemoDataOptions options)
     {
@@ -80,6 +91,8 @@ internal sealed class DemoExtracts : IDisposable
         _followUps = new SourceFiles(inbox, FollowUpsSource, utf8, "\n", FollowUpColumns, _historyEnd, days);
         // An insurer's own export, as its Windows tools write it: GB18030 and CRLF.
         _pingan = new SourceFiles(inbox, PinganPoliciesSource, gb18030, "\r\n", PinganPolicyColumns, _historyEnd, days);
+        // An insurer whose portal exports Excel: CPIC's claims, never in the canonical claims files.
+        _cpic = new ExcelSourceFiles(inbox, CpicClaimsSource, CpicSheet, "太平洋产险 车商渠道理赔清单", CpicClaimColumns, [8, 9], _historyEnd, days);
     }
 
     /// <summary>Writes the policy on its issue date and, cancelled later, again on its cancel date.</summary>
@@ -139,7 +152,7 @@ internal sealed class DemoExtracts : IDisposable
 
     /// <summary>Writes the files and their markers; returns what each source received.</summary>
     public IReadOnlyList<DemoSourceSummary> Complete() =>
-        [_policies.Complete(), _claims.Complete(), _followUps.Complete(), _pingan.Complete()];
+        [_policies.Complete(), _claims.Complete(), _followUps.Complete(), _pingan.Complete(), _cpic.Complete()];
 
     public void Dispose()
     {
@@ -147,6 +160,7 @@ internal sealed class DemoExtracts : IDisposable
         _claims.Dispose();
         _followUps.Dispose();
         _pingan.Dispose();
+        _cpic.Dispose();
     }
 
     /// <summary>0 for the history file, n for the n-th day after it, −1 after the business date.</summary>
@@ -216,6 +230,25 @@ internal sealed class DemoExtracts : IDisposable
     private void WriteClaim(Claim claim, int index)
     {
         var closed = claim.CloseDate is { } c && c <= ExtractDate(index);
+        if (string.Equals(claim.InsurerCode, CpicCode, StringComparison.Ordinal))
+        {
+            _cpic.Row(
+                index,
+                claim.ClaimNo,
+                claim.InsurerCode,
+                claim.PolicyNo,
+                claim.Vin,
+                claim.LossDate,
+                claim.ReportDate,
+                claim.RepairBranchCode,
+                claim.Referred ? "是" : "否",
+                claim.AssessedAmount,
+                closed ? claim.PaidAmount : 0m,
+                !closed ? "未决" : claim.Status == ClaimStatus.WITHDRAWN ? "注销" : claim.Status == ClaimStatus.CLOSED ? "已结案" : "未决",
+                closed ? claim.CloseDate : null);
+            return;
+        }
+
         var w = _claims.Writer(index);
         w.Text(claim.ClaimNo);
         w.Text(claim.InsurerCode);

@@ -9,10 +9,8 @@ namespace Reporting.Jobs.Extract;
 /// Streams one CSV extract: decodes strictly in the source's encoding, maps the source's headers
 /// and values to canonical ones, and yields rows one at a time (no whole-file buffering).
 /// </summary>
-public sealed class CsvExtractReader : IDisposable
+public sealed class CsvExtractReader : IExtractFileReader
 {
-    private static readonly string[] TotalsMarkers = ["合计", "总计", "小计", "TOTAL"];
-
     /// <summary>The longest record read, in bytes: past it the file fails (an unclosed quote in a multi-line source).</summary>
     private const int MaxRecordBytes = 1 << 20;
 
@@ -78,6 +76,9 @@ public sealed class CsvExtractReader : IDisposable
 
     public long Length => _stream.Length;
 
+    /// <summary>None: a CSV row's issue names the canonical column.</summary>
+    public IReadOnlyDictionary<string, string>? ColumnLabels => null;
+
     /// <summary>Opens the file and checks its header; a missing column or bad bytes throw <see cref="ExtractFileException"/>.</summary>
     public static CsvExtractReader Open(string path, SourceOptions source) => new(path, source);
 
@@ -111,7 +112,7 @@ public sealed class CsvExtractReader : IDisposable
                 continue;
             }
 
-            yield return new ExtractRow(line, _map.Map(_parser), Lines: lines);
+            yield return new ExtractRow(line, _map.Map(new CsvFields(_parser)), Lines: lines);
         }
     }
 
@@ -221,101 +222,20 @@ public sealed class CsvExtractReader : IDisposable
 
     private bool IsTotalsLine(int count)
     {
-        for (var i = 0; i < Math.Min(count, 3); i++)
+        for (var i = 0; i < Math.Min(count, TotalsLine.Fields); i++)
         {
-            var value = _parser.GetString(i).Trim();
-            foreach (var marker in TotalsMarkers)
+            if (TotalsLine.IsMarker(_parser.GetString(i)))
             {
-                if (value.StartsWith(marker, StringComparison.OrdinalIgnoreCase))
-                {
-                    return true;
-                }
+                return true;
             }
         }
 
         return false;
     }
 
-    /// <summary>Where each canonical column sits in the file, and the value mappings that apply to it.</summary>
-    private sealed class ColumnMap
+    /// <summary>The current record's fields, for <see cref="ColumnMap.Map{TFields}"/>.</summary>
+    private readonly struct CsvFields(CsvReader parser) : IFieldSource
     {
-        private readonly int[] _positions;
-        private readonly Dictionary<string, string>?[] _values;
-
-        private ColumnMap(int[] positions, Dictionary<string, string>?[] values)
-        {
-            _positions = positions;
-            _values = values;
-            Empty = new string[positions.Length];
-            Array.Fill(Empty, "");
-        }
-
-        public string[] Empty { get; }
-
-        public static ColumnMap Create(string file, IReadOnlyList<string> headers, SourceOptions source)
-        {
-            var canonical = CanonicalColumns.For(source.Dataset);
-            var positions = new int[canonical.Count];
-            Array.Fill(positions, -1);
-            var from = new string?[canonical.Count];
-            for (var h = 0; h < headers.Count; h++)
-            {
-                var header = headers[h];
-                var target = source.Columns.TryGetValue(header, out var mapped) ? mapped : header;
-                var index = IndexOf(canonical, target);
-                if (index < 0)
-                {
-                    continue; // an extra column: ignored
-                }
-
-                if (positions[index] >= 0)
-                {
-                    throw new ExtractFileException(file, $"headers '{TextSafety.Printable(from[index])}' and '{TextSafety.Printable(header)}' both map to {target}", 1, TextSafety.Printable(header));
-                }
-
-                positions[index] = h;
-                from[index] = header;
-            }
-
-            var missing = canonical.Where((_, i) => positions[i] < 0).ToList();
-            if (missing.Count > 0)
-            {
-                var sourceNames = missing.Select(c => source.Columns.FirstOrDefault(kv => kv.Value == c).Key is { } own ? $"{c} ('{own}')" : c);
-                throw new ExtractFileException(file, "missing required column(s) " + string.Join(", ", sourceNames), 1, missing[0]);
-            }
-
-            var values = canonical.Select(c => source.Values.TryGetValue(c, out var map) ? map : null).ToArray();
-            return new ColumnMap(positions, values);
-        }
-
-        public string[] Map(CsvReader parser)
-        {
-            var fields = new string[_positions.Length];
-            for (var i = 0; i < fields.Length; i++)
-            {
-                var value = FieldText.Trim(parser.GetString(_positions[i]));
-                if (_values[i] is { } map && map.TryGetValue(value, out var canonicalValue))
-                {
-                    value = canonicalValue;
-                }
-
-                fields[i] = value;
-            }
-
-            return fields;
-        }
-
-        private static int IndexOf(IReadOnlyList<string> list, string value)
-        {
-            for (var i = 0; i < list.Count; i++)
-            {
-                if (string.Equals(list[i], value, StringComparison.Ordinal))
-                {
-                    return i;
-                }
-            }
-
-            return -1;
-        }
+        public string Field(int position) => parser.GetString(position);
     }
 }

@@ -27,7 +27,10 @@ public sealed partial class ExtractLoader
     /// </summary>
     private readonly record struct ParsedRow(int Line, object? Record, RowIssue? Reject, bool IsTotals, int Lines)
     {
-        public static ParsedRow Parse(ExtractRow row, RowParser parser)
+        /// <param name="row">The row as read.</param>
+        /// <param name="parser">The source's validation.</param>
+        /// <param name="columnLabels">How a reject names its column, when the file has its own names (Excel); else the canonical name.</param>
+        public static ParsedRow Parse(ExtractRow row, RowParser parser, IReadOnlyDictionary<string, string>? columnLabels = null)
         {
             if (row.IsTotals)
             {
@@ -51,7 +54,7 @@ public sealed partial class ExtractLoader
             }
             catch (RowRejectedException ex)
             {
-                return Rejected(row, new RowIssue(row.Line, ex.Column, ex.Message, ex.Value));
+                return Rejected(row, new RowIssue(row.Line, Label(columnLabels, ex.Column), ex.Message, ex.Value));
             }
         }
 
@@ -70,8 +73,12 @@ public sealed partial class ExtractLoader
         }
     }
 
+    /// <summary>A canonical column as an issue names it: its label in the file (an Excel header and column letter), else its name.</summary>
+    private static string Label(IReadOnlyDictionary<string, string>? columnLabels, string column) =>
+        columnLabels is not null && columnLabels.TryGetValue(column, out var label) ? label : column;
+
     /// <summary>Counts and issues of one file as its rows go by.</summary>
-    private sealed class Tally(ReferenceDataOptions reference)
+    private sealed class Tally(ReferenceDataOptions reference, IReadOnlyDictionary<string, string>? columnLabels = null)
     {
         private readonly HashSet<string> _branches = reference.Branches.Select(b => b.Code).ToHashSet(StringComparer.Ordinal);
         private readonly HashSet<string> _advisors = reference.Advisors.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
@@ -151,6 +158,6 @@ public sealed partial class ExtractLoader
 
         private IEnumerable<RowIssue> Warnings() => _unknown
             .OrderBy(u => u.Value.FirstLine)
-            .Select(u => new RowIssue(u.Value.FirstLine, u.Key.Column, $"unknown {u.Key.Column} (not in config/reference.json), in {u.Value.Count} row(s); loaded", TextSafety.Printable(u.Key.Code), IssueSeverity.Warning));
+            .Select(u => new RowIssue(u.Value.FirstLine, Label(columnLabels, u.Key.Column), $"unknown {u.Key.Column} (not in config/reference.json), in {u.Value.Count} row(s); loaded", TextSafety.Printable(u.Key.Code), IssueSeverity.Warning));
     }
 }

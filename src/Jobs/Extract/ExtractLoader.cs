@@ -47,7 +47,7 @@ public sealed partial class ExtractLoader(IReportingStore store, ReferenceDataOp
 {
     private const int IssuesInMessage = 3;
 
-    /// <summary>Loads one CSV file of a source. A failure is recorded in the ledger and returned, not thrown.</summary>
+    /// <summary>Loads one file of a drop-folder source (CSV or Excel, by its Format). A failure is recorded in the ledger and returned, not thrown.</summary>
     public async Task<LoadResult> LoadFileAsync(SourceOptions source, string path, LoadFileOptions? options = null, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         options ??= new LoadFileOptions();
@@ -93,10 +93,11 @@ public sealed partial class ExtractLoader(IReportingStore store, ReferenceDataOp
         }
 
         var header = new LoadHeader(source.Name, source.Dataset, fileName, extractDate.Value, sha, time.GetUtcNow());
-        CsvExtractReader reader;
+        IExtractFileReader reader;
         try
         {
-            reader = CsvExtractReader.Open(path, source);
+            // The source's Format chooses the reader; both yield the same canonical rows.
+            reader = source.IsExcel ? ExcelExtractReader.Open(path, source) : CsvExtractReader.Open(path, source);
         }
         catch (ExtractFileException ex)
         {
@@ -109,12 +110,12 @@ public sealed partial class ExtractLoader(IReportingStore store, ReferenceDataOp
 
         using (reader)
         {
-            return await LoadRowsAsync(source, header, reader.Rows(), () => progress?.Report(reader.Length == 0 ? 1 : (double)reader.BytesRead / reader.Length), cancellationToken);
+            return await LoadRowsAsync(source, header, reader.Rows(), () => progress?.Report(reader.Length == 0 ? 1 : (double)reader.BytesRead / reader.Length), reader.ColumnLabels, cancellationToken);
         }
     }
 
     /// <summary>
-    /// Loads every complete file of a CSV source's drop folder that is not loaded yet, in order of
+    /// Loads every complete file of a drop-folder source (CSV or Excel) that is not loaded yet, in order of
     /// extract date, then file name (SPEC §2.5). Files without a marker are reported as waiting; a
     /// file whose name matches the pattern with a date that is no date is reported as failed. A
     /// file that fails does not stop the scan: the next file loads.
@@ -219,9 +220,19 @@ public sealed partial class ExtractLoader(IReportingStore store, ReferenceDataOp
     /// releases the store's write lock, and the ledger records the file FAILED with the cause.
     /// Only a store that cannot even record the failure throws.
     /// </summary>
-    internal async Task<LoadResult> LoadRowsAsync(SourceOptions source, LoadHeader header, IEnumerable<ExtractRow> rows, Action? reportProgress, CancellationToken cancellationToken)
+    internal Task<LoadResult> LoadRowsAsync(SourceOptions source, LoadHeader header, IEnumerable<ExtractRow> rows, Action? reportProgress, CancellationToken cancellationToken) =>
+        LoadRowsAsync(source, header, rows, reportProgress, null, cancellationToken);
+
+    /// <param name="source">The source.</param>
+    /// <param name="header">The ledger line's identity.</param>
+    /// <param name="rows">The rows, in file order.</param>
+    /// <param name="reportProgress">Called as batches go in.</param>
+    /// <param name="columnLabels">How issues name each canonical column (an Excel file's header and column letter); null: the canonical name.</param>
+    /// <param name="cancellationToken">Cancels the load; nothing is kept.</param>
+    internal async Task<LoadResult> LoadRowsAsync(
+        SourceOptions source, LoadHeader header, IEnumerable<ExtractRow> rows, Action? reportProgress, IReadOnlyDictionary<string, string>? columnLabels, CancellationToken cancellationToken)
     {
-        var tally = new Tally(reference);
+        var tally = new Tally(reference, columnLabels);
         var parser = new RowParser(source.Dataset, source.EffectiveDateFormats);
         var load = await store.BeginLoadAsync(header, cancellationToken);
         if (load is null)
@@ -241,7 +252,7 @@ public sealed partial class ExtractLoader(IReportingStore store, ReferenceDataOp
             // both: the producer completes the channel with its fault, the writer cancels the producer.
             var channel = Channel.CreateBounded<Valid[]>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var producer = Task.Run(() => ProduceAsync(rows, parser, tally, channel.Writer, stop.Token), CancellationToken.None);
+            var producer = Task.Run(() => ProduceAsync(rows, parser, columnLabels, tally, channel.Writer, stop.Token), CancellationToken.None);
             var line = 0;
             try
             {
@@ -349,7 +360,8 @@ public sealed partial class ExtractLoader(IReportingStore store, ReferenceDataOp
     /// the channel: normally, with a file-level failure (undecodable bytes), or with a fault of any
     /// kind (wrapped with the line it reached), so the writer never waits for rows that will not come.
     /// </summary>
-    private static async Task ProduceAsync(IEnumerable<ExtractRow> rows, RowParser parser, Tally tally, ChannelWriter<Valid[]> writer, CancellationToken cancellationToken)
+    private static async Task ProduceAsync(
+        IEnumerable<ExtractRow> rows, RowParser parser, IReadOnlyDictionary<string, string>? columnLabels, Tally tally, ChannelWriter<Valid[]> writer, CancellationToken cancellationToken)
     {
         const int BatchSize = 1024;
         var line = 0;
@@ -360,7 +372,7 @@ public sealed partial class ExtractLoader(IReportingStore store, ReferenceDataOp
             foreach (var row in rows)
             {
                 line = row.Line;
-                var parsed = ParsedRow.Parse(row, parser);
+                var parsed = ParsedRow.Parse(row, parser, columnLabels);
                 tally.Read(parsed);
                 if (parsed.Record is { } record)
                 {

@@ -44,6 +44,48 @@ public sealed class SourceOptions
 
     public string Delimiter { get; set; } = ",";
 
+    // ---- Excel drop folders (docs/loading.md, "Excel extracts") ------------------------------
+
+    /// <summary>A drop folder's file format: <c>csv</c> (default), <c>xlsx</c> or <c>xls</c>.</summary>
+    public string Format { get; set; } = ExtractFormats.Csv;
+
+    /// <summary>Excel: the sheet, by name or 1-based index; empty means the first sheet.</summary>
+    public string? Sheet { get; set; }
+
+    /// <summary>Excel: the 1-based row of the header; title rows above it are skipped.</summary>
+    public int HeaderRow { get; set; } = 1;
+
+    /// <summary><see cref="Format"/> normalised (trimmed, lower case, a leading dot dropped).</summary>
+    public string EffectiveFormat => ExtractFormats.Normalise(Format);
+
+    /// <summary>Whether the drop folder holds Excel workbooks (<c>xlsx</c> or <c>xls</c>).</summary>
+    public bool IsExcel => EffectiveFormat is ExtractFormats.Xlsx or ExtractFormats.Xls;
+
+    private IEnumerable<string> ValidateFormat(string key)
+    {
+        if (!ExtractFormats.All.Contains(EffectiveFormat))
+        {
+            yield return $"{key}:Format must be csv, xlsx or xls, got '{Format}'.";
+        }
+
+        if (HeaderRow < 1 || HeaderRow > ExtractFormats.MaxExcelRow)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"{key}:HeaderRow must be a row number from 1 to {ExtractFormats.MaxExcelRow}, got {HeaderRow}.");
+        }
+
+        if (Sheet is { } sheet && int.TryParse(sheet.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var index) && index < 1)
+        {
+            yield return $"{key}:Sheet must be a sheet name or a 1-based index, got '{sheet}'.";
+        }
+
+        if (!IsExcel && (!string.IsNullOrWhiteSpace(Sheet) || HeaderRow != 1))
+        {
+            yield return $"{key}:Sheet and HeaderRow apply to Excel sources only (Format xlsx or xls), got Format '{Format}'.";
+        }
+    }
+
+    // ---- end of Excel drop folders --------------------------------------------------------------
+
     /// <summary>The source's own header → canonical column. Canonical headers map to themselves.</summary>
     public Dictionary<string, string> Columns { get; set; } = [];
 
@@ -72,7 +114,8 @@ public sealed class SourceOptions
     /// <summary>Drop-folder sources: what fills the folder before each scan (an SFTP pull), or null.</summary>
     public PullOptions? Pull { get; set; }
 
-    public string EffectiveFilePattern => string.IsNullOrWhiteSpace(FilePattern) ? Name + "_YYYYMMDD.csv" : FilePattern;
+
+    public string EffectiveFilePattern => string.IsNullOrWhiteSpace(FilePattern) ? Name + "_YYYYMMDD." + (ExtractFormats.All.Contains(EffectiveFormat) ? EffectiveFormat : ExtractFormats.Csv) : FilePattern;
 
     public IReadOnlyList<string> EffectiveDateFormats => DateFormats.Count == 0 ? ["yyyy-MM-dd"] : DateFormats;
 
@@ -89,6 +132,11 @@ public sealed class SourceOptions
         if (Kind == SourceKind.Csv && string.IsNullOrWhiteSpace(Folder))
         {
             yield return $"{key}:Folder is required for a CSV source.";
+        }
+
+        foreach (var problem in ValidateFormat(key))
+        {
+            yield return problem;
         }
 
         if (Delimiter.Length != 1 && Delimiter != "\\t")

@@ -400,7 +400,7 @@ internal static partial class DemoBook
             {
                 var partial = Path.Combine(store.Folder, "partial", source.Name);
                 Directory.CreateDirectory(partial);
-                foreach (var file in Directory.EnumerateFiles(folder, "*.csv").Where(f => extractDates(ExtractDateOf(f))))
+                foreach (var file in Directory.EnumerateFiles(folder).Where(f => ExtractDate().IsMatch(Path.GetFileName(f)) && extractDates(ExtractDateOf(f))))
                 {
                     File.Copy(file, Path.Combine(partial, Path.GetFileName(file)), overwrite: true);
                     File.Copy(file + ".done", Path.Combine(partial, Path.GetFileName(file) + ".done"), overwrite: true);
@@ -417,7 +417,8 @@ internal static partial class DemoBook
     private static DateOnly ExtractDateOf(string file) =>
         DateOnly.ParseExact(ExtractDate().Match(Path.GetFileName(file)).Groups[1].Value, "yyyyMMdd", CultureInfo.InvariantCulture);
 
-    [GeneratedRegex(@"_(\d{8})\.csv$", RegexOptions.CultureInvariant)]
+    // CSV extracts, and CPIC's claims as .xlsx workbooks.
+    [GeneratedRegex(@"_(\d{8})\.(?:csv|xlsx)$", RegexOptions.CultureInvariant)]
     private static partial Regex ExtractDate();
 
     public static async Task DisposeAsync()

@@ -49,7 +49,7 @@ internal sealed class DemoFacts
         LastYearMonths = [.. Enumerable.Range(1, 12).Reverse().Select(i => Month(businessMonth.AddMonths(-i)))];
 
         Policies = [.. Latest(files.CanonicalPolicyRows(), r => (r["insurer_code"], r["policy_no"])).Select(ToPolicy)];
-        Claims = [.. Latest(files.Rows(DemoFiles.Claims), r => (r["insurer_code"], r["claim_no"])).Select(r => new FactClaim(
+        Claims = [.. Latest(files.CanonicalClaimRows(), r => (r["insurer_code"], r["claim_no"])).Select(r => new FactClaim(
             r["insurer_code"], r["claim_no"], r["policy_no"], r.Date("report_date")!.Value, r["repair_branch_code"], r["referred"], r["status"]))];
         FollowUps = [.. files.Rows(DemoFiles.FollowUps).Select(r => new FactFollowUp(
             r["insurer_code"], r["policy_no"], r["branch_code"], r.Date("contact_date")!.Value, r["channel"], r["outcome"], r["lost_reason"]))];

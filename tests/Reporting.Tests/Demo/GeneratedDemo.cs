@@ -71,6 +71,32 @@ internal sealed class DemoFiles
     public const string Claims = "claims";
     public const string FollowUps = "followups";
     public const string Pingan = "pingan_policies";
+    public const string Cpic = "cpic_claims";
+
+    private static readonly Dictionary<string, string> CpicColumns = new(StringComparer.Ordinal)
+    {
+        ["赔案号"] = "claim_no",
+        ["保险公司"] = "insurer_code",
+        ["保单号"] = "policy_no",
+        ["车架号"] = "vin",
+        ["出险日期"] = "loss_date",
+        ["报案日期"] = "report_date",
+        ["送修门店"] = "repair_branch_code",
+        ["是否送修"] = "referred",
+        ["定损金额"] = "assessed_amount",
+        ["赔付金额"] = "paid_amount",
+        ["案件状态"] = "status",
+        ["结案日期"] = "close_date",
+    };
+
+    private static readonly Dictionary<string, string> CpicValues = new(StringComparer.Ordinal)
+    {
+        ["是"] = "Y",
+        ["否"] = "N",
+        ["未决"] = "OPEN",
+        ["已结案"] = "CLOSED",
+        ["注销"] = "WITHDRAWN",
+    };
 
     private static readonly Dictionary<string, string> PinganColumns = new(StringComparer.Ordinal)
     {
@@ -136,12 +162,21 @@ internal sealed class DemoFiles
         return DateOnly.ParseExact(name[^8..], "yyyyMMdd", CultureInfo.InvariantCulture);
     }
 
-    /// <summary>The rows of a source exactly as written (PINGAN's with its own headers and values).</summary>
+    /// <summary>The Excel files of a source, oldest extract first.</summary>
+    public IReadOnlyList<string> ExcelFiles(string source) =>
+        [.. Directory.GetFiles(SourceFolder(source), "*.xlsx").Order(StringComparer.Ordinal)];
+
+    /// <summary>The rows of a source exactly as written (PINGAN's with its own headers and values; CPIC's from its workbooks, read with EPPlus).</summary>
     public IReadOnlyList<ExtractRow> Rows(string source)
     {
         lock (_rows)
         {
-            if (!_rows.TryGetValue(source, out var rows))
+            if (!_rows.TryGetValue(source, out var rows) && source == Cpic)
+            {
+                rows = [.. ExcelFiles(source).SelectMany(file => ReadWorkbook(source, file))];
+                _rows[source] = rows;
+            }
+            else if (rows is null)
             {
                 var encoding = source == Pingan ? GeneratedDemo.Gb18030 : new UTF8Encoding(false, throwOnInvalidBytes: true);
                 rows = [.. CsvFiles(source).SelectMany(file => Read(source, file, encoding))];
@@ -155,6 +190,54 @@ internal sealed class DemoFiles
     /// <summary>All policy rows in canonical form: <c>policies</c> plus PINGAN's extract mapped to canonical names.</summary>
     public IEnumerable<ExtractRow> CanonicalPolicyRows() =>
         Rows(Policies).Concat(Rows(Pingan).Select(ToCanonical));
+
+    /// <summary>All claim rows in canonical form: <c>claims</c> plus CPIC's workbooks mapped to canonical names.</summary>
+    public IEnumerable<ExtractRow> CanonicalClaimRows() =>
+        Rows(Claims).Concat(Rows(Cpic).Select(r => r with
+        {
+            Fields = r.Fields.ToDictionary(f => CpicColumns[f.Key], f => CpicValues.GetValueOrDefault(f.Value, f.Value), StringComparer.Ordinal),
+        }));
+
+    /// <summary>
+    /// A CPIC workbook's data rows (row 3 on; the title is row 1, the header row 2), the 合计 row
+    /// left out: dates as ISO text, amounts with two decimals, as the loader's canonical text.
+    /// </summary>
+    private static List<ExtractRow> ReadWorkbook(string source, string file)
+    {
+        var extractDate = ExtractDateOf(file);
+        using var package = new OfficeOpenXml.ExcelPackage(new FileInfo(file));
+        var sheet = package.Workbook.Worksheets["理赔清单"];
+        var last = sheet.Dimension.End.Row;
+        var width = sheet.Dimension.End.Column;
+        var header = Enumerable.Range(1, width).Select(c => sheet.Cells[2, c].Text).ToList();
+        var rows = new List<ExtractRow>();
+        for (var row = 3; row <= last; row++)
+        {
+            if (sheet.Cells[row, 1].Text == "合计")
+            {
+                continue;
+            }
+
+            var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var c = 1; c <= width; c++)
+            {
+                // EPPlus reads a date cell back as its serial number; its format says it is a date.
+                var cell = sheet.Cells[row, c];
+                fields[header[c - 1]] = cell.Value switch
+                {
+                    null => "",
+                    double serial when cell.Style.Numberformat.Format == "yyyy-mm-dd" => DateTime.FromOADate(serial).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    DateTime date => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    double number => ((decimal)number).ToString("0.00", CultureInfo.InvariantCulture),
+                    var value => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
+                };
+            }
+
+            rows.Add(new ExtractRow(source, file, extractDate, row, fields));
+        }
+
+        return rows;
+    }
 
     private static ExtractRow ToCanonical(ExtractRow row)
     {
