@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 using Reporting.Testing;
 using Reporting.Testing.Stores;
@@ -44,7 +42,7 @@ public sealed class CommandFailureTests
         var result = await WorkerCommand.RunAsync(DataIn(_folder), "ingest", "--source", "policis");
 
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Usage), result.ToString());
-        Assert.That(result.LastErrorLine, Does.Contain("'policis'").And.Contain("claims, crm_followups_db, followups, pingan_policies, policies"));
+        Assert.That(result.LastErrorLine, Does.Contain("'policis'").And.Contain("claims, cpic_claims, crm_followups_db, followups, picc_policies_sftp, pingan_policies, policies"));
         Assert.That(result.HasStackTrace, Is.False, result.ToString());
     }
 
@@ -145,7 +143,7 @@ public sealed class CommandFailureTests
     [Test]
     public async Task An_unreachable_PostgreSQL_store_is_unavailable_naming_host_and_port_but_not_the_password()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var environment = DataIn(_folder);
         environment["Store__Provider"] = "postgres";
         environment["Store__ConnectionString"] = $"Host=127.0.0.1;Port={port};Username=reporting;Password=s3cret-pw;Database=reporting;Timeout=5";
@@ -227,7 +225,7 @@ public sealed class CommandFailureTests
     [Test]
     public async Task A_refused_SMTP_server_is_recorded_with_its_host_port_and_cause()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var environment = DataIn(_folder);
         environment["Delivery__Mode"] = "Smtp";
         environment["Delivery__Smtp__Host"] = "127.0.0.1";
@@ -244,16 +242,6 @@ public sealed class CommandFailureTests
         var deliveries = history.StandardOutput.Split('\n').Select(l => l.Split('│').Select(c => c.Trim()).ToArray()).Where(cells => cells.Length == 6);
         Assert.That(deliveries.Single(cells => cells[2] == "manager.b01@dealer.example"), Is.EqualTo(new[] { "FAILED", "morning/2026-03-02/B01", "manager.b01@dealer.example", "1", "#1", $"SMTP 127.0.0.1:{port}: connection refused" }));
         Assert.That(run.HasStackTrace, Is.False, run.ToString());
-    }
-
-    /// <summary>A loopback port nothing listens on (bound, read, released).</summary>
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     /// <summary>

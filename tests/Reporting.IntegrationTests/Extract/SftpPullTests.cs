@@ -8,6 +8,7 @@ using Reporting.Jobs.Store;
 using Reporting.Testing.Extracts;
 using Reporting.Testing.Sftp;
 using Reporting.Testing.Stores;
+using Reporting.Testing;
 
 namespace Reporting.IntegrationTests.Extract;
 
@@ -326,7 +327,7 @@ public sealed class SftpPullTests(string provider)
     [Test]
     public async Task A_server_that_does_not_answer_fails_after_the_retries_naming_source_and_host()
     {
-        var closed = FreePort();
+        var closed = LoopbackPort.Free();
 
         var result = await _puller.PullAsync(Source(s => (s.Port, s.Attempts, s.FirstRetryDelay) = (closed, 2, TimeSpan.FromMilliseconds(50))), _drop);
 
@@ -339,7 +340,7 @@ public sealed class SftpPullTests(string provider)
         _server.Put(File1, Policies("P1", "100.00"));
         var pulled = Source();
         pulled.Folder = _drop;
-        var unreachable = Source(s => s.Port = FreePort());
+        var unreachable = Source(s => s.Port = LoopbackPort.Free());
         unreachable.Name = "claims";
         unreachable.Dataset = Reporting.Jobs.Domain.ExtractDataset.Claims;
         unreachable.FilePattern = "claims_YYYYMMDD.csv";
@@ -388,13 +389,6 @@ public sealed class SftpPullTests(string provider)
         CanonicalCsv.Policies([.. rows.Select(r => CanonicalCsv.Policy(r.PolicyNo, premium: r.Premium))]);
 
     private static string Sha256(string content) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)));
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>Passes writes on until <c>limit</c> bytes have gone through, then does <c>fault</c> (throws, or cancels the pull).</summary>
     private sealed class FaultAfter(Stream inner, long limit, Action fault) : Stream

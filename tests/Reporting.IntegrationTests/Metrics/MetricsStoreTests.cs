@@ -393,7 +393,7 @@ internal static partial class DemoBook
     public static async Task LoadAsync(TestStore store, Func<DateOnly, bool>? extractDates = null)
     {
         var loader = store.Loader(TestStore.ConfiguredReference());
-        foreach (var source in TestStore.ConfiguredSources().Sources.Values.Where(s => s.Kind == SourceKind.Csv))
+        foreach (var source in TestStore.ConfiguredSources().Sources.Values.Where(s => s.Enabled && s.Kind == SourceKind.Csv))
         {
             var folder = Path.Combine(Folder.Value, source.Folder);
             if (extractDates is not null)

@@ -44,7 +44,7 @@ public sealed class WorkbookRecalculationTests : IDisposable
         DemoDataGenerator.Generate(Path.Combine(_folder, "demo"), DemoBook.Options);
         _store = await TestStore.CreateAsync("sqlite");
         var loader = _store.Loader(TestStore.ConfiguredReference());
-        foreach (var source in TestStore.ConfiguredSources().Sources.Values.Where(s => s.Kind == SourceKind.Csv))
+        foreach (var source in TestStore.ConfiguredSources().Sources.Values.Where(s => s.Enabled && s.Kind == SourceKind.Csv))
         {
             var results = await loader.ScanAsync(source, Path.Combine(_folder, "demo", source.Folder));
             Assert.That(results.Where(r => r.Outcome is LoadOutcome.Failed), Is.Empty);

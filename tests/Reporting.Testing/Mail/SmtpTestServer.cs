@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace Reporting.Testing.Mail;
@@ -131,7 +129,7 @@ threading.Event().wait()
     public static async Task<SmtpTestServer> StartNewAsync(SmtpTestServerOptions? options = null)
     {
         var folder = Directory.CreateTempSubdirectory("reporting-smtp-").FullName;
-        var server = new SmtpTestServer(FreePort(), folder, options ?? new SmtpTestServerOptions());
+        var server = new SmtpTestServer(LoopbackPort.Free(), folder, options ?? new SmtpTestServerOptions());
         await server.StartAsync();
         return server;
     }
@@ -222,12 +220,5 @@ threading.Event().wait()
         {
             // A temp folder; nothing depends on its removal.
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

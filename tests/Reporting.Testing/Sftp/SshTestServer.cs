@@ -83,7 +83,7 @@ public sealed class SshTestServer : IAsyncDisposable
         }
 
         var folder = Directory.CreateTempSubdirectory("reporting-sshd-").FullName;
-        var server = new SshTestServer(folder, FreePort());
+        var server = new SshTestServer(folder, LoopbackPort.Free());
         try
         {
             await server.StartAsync();
@@ -311,12 +311,5 @@ public sealed class SshTestServer : IAsyncDisposable
         {
             // A temp folder; nothing depends on its removal.
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
