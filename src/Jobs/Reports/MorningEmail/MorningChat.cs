@@ -103,9 +103,10 @@ public static class MorningChat
 
     /// <summary>
     /// Configured text (a branch or insurer name, a source) as plain chat text: control characters
-    /// and line breaks become spaces (one line stays one line), and the characters that markdown
-    /// or a mention would read (<c>* _ ` # [ ] &lt; &gt; |</c>, WeCom's <c>&lt;@userid&gt;</c>) become
-    /// their full-width forms, so a name can neither format the message nor ping a member.
+    /// and line breaks become spaces (one line stays one line), and the characters that markdown,
+    /// HTML or a mention would read (<c>* ` # [ ] &lt; &gt; | @</c>; WeCom's <c>&lt;@userid&gt;</c>) become
+    /// their full-width forms, so a name can neither format the message, link, nor ping a member.
+    /// <c>_</c> stays (source names such as <c>pingan_policies</c>; an underscore inside a word formats nothing).
     /// </summary>
     public static string Plain(string text)
     {
@@ -116,7 +117,6 @@ public static class MorningChat
             plain.Append(c switch
             {
                 '*' => '＊',
-                '_' => '＿',
                 '`' => '｀',
                 '#' => '＃',
                 '[' => '［',
