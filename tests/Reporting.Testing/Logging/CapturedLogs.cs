@@ -3,10 +3,10 @@ using Microsoft.Extensions.Logging;
 namespace Reporting.Testing.Logging;
 
 /// <summary>
-/// A logger provider that keeps every line written through it (formatted message, and the
-/// exception's whole text when there is one), to check what logs say and what they never say.
+/// Every line logged through <see cref="Provider"/> (formatted message, and the exception's whole
+/// text when there is one), to check what logs say and what they never say.
 /// </summary>
-public sealed class CapturedLogs : ILoggerProvider
+public sealed class CapturedLogs
 {
     private readonly List<string> _lines = [];
 
@@ -25,20 +25,26 @@ public sealed class CapturedLogs : ILoggerProvider
     /// <summary>All lines as one text.</summary>
     public string Text => string.Join("\n", Lines);
 
-    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+    /// <summary>The provider to add to a host's logging (<c>builder.Logging.AddProvider(logs.Provider)</c>).</summary>
+    public ILoggerProvider Provider => new CapturingProvider(this);
 
     /// <summary>A typed logger writing here, for a class constructed by hand.</summary>
-    public ILogger<T> For<T>() => new LoggerFactory([this]).CreateLogger<T>();
-
-    public void Dispose()
-    {
-    }
+    public ILogger<T> For<T>() => new Logger<T>(new LoggerFactory([Provider]));
 
     private void Add(string line)
     {
         lock (_lines)
         {
             _lines.Add(line);
+        }
+    }
+
+    private sealed class CapturingProvider(CapturedLogs logs) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new Logger(logs, categoryName);
+
+        public void Dispose()
+        {
         }
     }
 
