@@ -52,6 +52,9 @@ public sealed class DeliveryOptions
     /// <summary>Retries of a failed send inside one run (<c>Delivery:Retry</c>; <c>Scheduling:Retry</c> before issue 16).</summary>
     public DeliveryRetryOptions Retry { get; set; } = new();
 
+    /// <summary>The WeCom and DingTalk robots the morning summary goes to, beside the email (<c>Delivery:Chat</c>); none by default.</summary>
+    public Chat.ChatOptions Chat { get; set; } = new();
+
     /// <summary>The domain <c>Message-ID</c>s end in: <see cref="MessageIdDomain"/>, else the From address's domain.</summary>
     public string EffectiveMessageIdDomain =>
         MessageIdDomain is { Length: > 0 } domain ? domain

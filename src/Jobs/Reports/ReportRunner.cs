@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Reporting.Jobs.Delivery;
+using Reporting.Jobs.Delivery.Chat;
 using Reporting.Jobs.Extract;
 using Reporting.Jobs.Hosting;
 using Reporting.Jobs.Metrics;
@@ -42,6 +43,9 @@ public sealed record ReportOutcome(
     string? Problem)
 {
     public bool Succeeded => Problem is null;
+
+    /// <summary>Chat summaries to the robots of their scope (the morning job's), delivered beside <see cref="Messages"/>.</summary>
+    public IReadOnlyList<OutgoingChatMessage> Chat { get; init; } = [];
 }
 
 /// <summary>
@@ -65,13 +69,15 @@ public sealed class ReportRunner(
     MorningEmailOptions? morning = null)
 {
     /// <summary>
-    /// The morning emails for business date D: one per branch and the group's. A branch's attached
+    /// The morning emails for business date D: one per branch and the group's, and their chat
+    /// summaries (<see cref="MorningChat"/>). A branch's attached
     /// call-list workbook is checked (<see cref="WorkbookCheck"/>) before anything is returned: one
-    /// that cannot be opened again fails the run, nothing is sent and ops are alerted.
+    /// that cannot be opened again fails the run, nothing is sent (no chat either) and ops are alerted.
     /// </summary>
     public async Task<ReportOutcome> RunMorningAsync(DateOnly businessDate, RunOptions options, CancellationToken cancellationToken)
     {
-        var messages = Select(await MorningReport.BuildAsync(Context(options), businessDate, calendar.Zone, cancellationToken), options);
+        var output = await MorningReport.BuildWithChatAsync(Context(options), businessDate, calendar.Zone, cancellationToken);
+        var messages = Select(output.Emails, options);
         var date = businessDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         foreach (var attachment in messages.SelectMany(m => m.Attachments))
         {
@@ -81,7 +87,10 @@ public sealed class ReportRunner(
             }
         }
 
-        return Outcome(ReportJobs.Morning, businessDate, [], messages, options);
+        return Outcome(ReportJobs.Morning, businessDate, [], messages, options) with
+        {
+            Chat = [.. output.Chat.Where(c => options.Branch is null || c.Scope == options.Branch)],
+        };
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Reporting.Jobs.Delivery;
+using Reporting.Jobs.Delivery.Chat;
 using Reporting.Jobs.Extract;
 using Reporting.Jobs.Reports;
 using Reporting.Jobs.Store;
@@ -11,8 +12,9 @@ namespace Reporting.Jobs.Scheduling;
 /// <summary>
 /// What every report job does around its rendering (SPEC §5): holds the report until the business
 /// date's extracts are loaded or the deadline passes (then sends it with the "data incomplete"
-/// banner and alerts ops), and delivers through the per-recipient log. A report job gives only its
-/// rendering (<see cref="ReportRunner"/>).
+/// banner and alerts ops), and delivers through the per-recipient log: the emails first, then the
+/// chat summaries to their robots (<see cref="ChatDeliverer"/>); a failure of either never stops the
+/// other, and either fails the run. A report job gives only its rendering (<see cref="ReportRunner"/>).
 /// </summary>
 /// <remarks>Logs as <see cref="JobExecutor"/>, whose lines these were before jobs were types.</remarks>
 public sealed class ReportJobPipeline(
@@ -20,6 +22,7 @@ public sealed class ReportJobPipeline(
     SourcesOptions sources,
     ReportRunner reports,
     Deliverer deliverer,
+    ChatDeliverer chat,
     SchedulingOptions options,
     TimeProvider time,
     ILogger<JobExecutor> logger)
@@ -45,18 +48,22 @@ public sealed class ReportJobPipeline(
                 $"Missing extracts at the deadline: {string.Join(", ", missing)}. The reports went out with a data-incomplete banner."));
         }
 
-        var outputs = JsonSerializer.Serialize(new { files = outcome.Files, messages = outcome.Messages.Select(m => m.Key), alerts = alerts.Select(a => a.Key) });
+        var routes = chat.Plan(outcome.Chat);
+        var outputs = routes.Count == 0
+            ? JsonSerializer.Serialize(new { files = outcome.Files, messages = outcome.Messages.Select(m => m.Key), alerts = alerts.Select(a => a.Key) })
+            : JsonSerializer.Serialize(new { files = outcome.Files, messages = outcome.Messages.Select(m => m.Key), alerts = alerts.Select(a => a.Key), chat = routes.Select(r => r.ToString()) });
         if (request.Options.DryRun)
         {
-            return new JobResult(RunStatus.Succeeded, outcome.Messages.Count, outputs, outcome.Problem);
+            return new JobResult(RunStatus.Succeeded, outcome.Messages.Count + routes.Count, outputs, outcome.Problem);
         }
 
         var delivery = await deliverer.DeliverAsync(request.Job, request.BusinessDate, runId, outcome.Messages.Concat(alerts), request.Resend, cancellationToken);
-        var status = outcome.Problem is not null || delivery.Failed > 0 ? RunStatus.Failed
+        var chatDelivery = await chat.DeliverAsync(request.Job, request.BusinessDate, runId, outcome.Chat, request.Resend, cancellationToken);
+        var status = outcome.Problem is not null || delivery.Failed > 0 || chatDelivery.Failed > 0 ? RunStatus.Failed
             : banner is not null ? RunStatus.Incomplete
             : RunStatus.Succeeded;
-        var error = string.Join("; ", new[] { outcome.Problem }.Concat(delivery.Errors).Where(e => e is not null));
-        return new JobResult(status, delivery.Sent, outputs, error.Length == 0 ? null : error);
+        var error = string.Join("; ", new[] { outcome.Problem }.Concat(delivery.Errors).Concat(chatDelivery.Errors).Where(e => e is not null));
+        return new JobResult(status, delivery.Sent + chatDelivery.Sent, outputs, error.Length == 0 ? null : error);
     }
 
     /// <summary>

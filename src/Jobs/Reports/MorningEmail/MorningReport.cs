@@ -1,6 +1,7 @@
 // SPEC §4 Branch morning email and group email, §7 personal data: load, build, render, address.
 using System.Globalization;
 using Reporting.Jobs.Delivery;
+using Reporting.Jobs.Delivery.Chat;
 
 namespace Reporting.Jobs.Reports.MorningEmail;
 
@@ -31,6 +32,18 @@ public static class MorningReport
         ArgumentNullException.ThrowIfNull(context);
         var input = await MorningEmailLoader.LoadAsync(context, businessDate, businessZone, cancellationToken);
         return Messages(MorningEmailBuilder.Build(input), context);
+    }
+
+    /// <summary>
+    /// The emails and, from the same models, the chat summaries (<see cref="MorningChat"/>) of
+    /// business date D: what the morning job delivers.
+    /// </summary>
+    public static async Task<MorningOutput> BuildWithChatAsync(
+        ReportContext context, DateOnly businessDate, TimeZoneInfo businessZone, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var emails = MorningEmailBuilder.Build(await MorningEmailLoader.LoadAsync(context, businessDate, businessZone, cancellationToken));
+        return new MorningOutput(Messages(emails, context), MorningChat.Messages(emails));
     }
 
     /// <summary>The messages of built models: pure, for tests.</summary>
@@ -68,3 +81,6 @@ public static class MorningReport
     private static string Key(DateOnly date, string who) =>
         string.Create(CultureInfo.InvariantCulture, $"morning/{date:yyyy-MM-dd}/{who}");
 }
+
+/// <summary>A morning's emails and chat summaries (one per branch and the group's each).</summary>
+public sealed record MorningOutput(IReadOnlyList<OutgoingMessage> Emails, IReadOnlyList<OutgoingChatMessage> Chat);
