@@ -5,6 +5,7 @@ using Reporting.Jobs.Delivery;
 using Reporting.Jobs.Delivery.Chat;
 using Reporting.Jobs.Extract;
 using Reporting.Jobs.Reports;
+using Reporting.Jobs.Scheduling.Calendar;
 using Reporting.Jobs.Store;
 
 namespace Reporting.Jobs.Scheduling;
@@ -23,6 +24,7 @@ public sealed class ReportJobPipeline(
     ReportRunner reports,
     Deliverer deliverer,
     ChatDeliverer chat,
+    WorkingCalendar calendar,
     SchedulingOptions options,
     TimeProvider time,
     ILogger<JobExecutor> logger)
@@ -48,6 +50,11 @@ public sealed class ReportJobPipeline(
                 $"Missing extracts at the deadline: {string.Join(", ", missing)}. The reports went out with a data-incomplete banner."));
         }
 
+        if (request.Trigger == RunTrigger.Scheduled && MissingCalendarAlert() is { } calendarAlert)
+        {
+            alerts.Add(calendarAlert);
+        }
+
         var routes = chat.Plan(outcome.Chat);
         var outputs = routes.Count == 0
             ? JsonSerializer.Serialize(new { files = outcome.Files, messages = outcome.Messages.Select(m => m.Key), alerts = alerts.Select(a => a.Key) })
@@ -64,6 +71,28 @@ public sealed class ReportJobPipeline(
             : RunStatus.Succeeded;
         var error = string.Join("; ", new[] { outcome.Problem }.Concat(delivery.Errors).Concat(chatDelivery.Errors).Where(e => e is not null));
         return new JobResult(status, delivery.Sent + chatDelivery.Sent, outputs, error.Length == 0 ? null : error);
+    }
+
+    /// <summary>
+    /// The alert that a year of the working calendar is missing (<see cref="WorkingCalendar.MissingYear(SchedulingOptions, DateTimeOffset)"/>:
+    /// next year's from 1 December, when a job's day rule reads it). Its key names the year only, so
+    /// the per-recipient delivery log sends it once, whichever scheduled report carries it first
+    /// (the morning email, every day), and again only if that send failed; adding the year's file
+    /// stops it. Scheduled runs only: a rerun by hand, a backfill or the demo is about a business
+    /// date, not the schedule.
+    /// </summary>
+    private OutgoingMessage? MissingCalendarAlert()
+    {
+        if (calendar.MissingYear(options, time.GetUtcNow()) is not { } year)
+        {
+            return null;
+        }
+
+        logger.LogWarning("{Missing}", WorkingCalendar.MissingYearText(year));
+        return reports.Alert(
+            string.Create(CultureInfo.InvariantCulture, $"calendar/missing/{year}"),
+            string.Create(CultureInfo.InvariantCulture, $"【告警】{year} 年节假日安排未配置 Working calendar for {year} missing"),
+            WorkingCalendar.MissingYearText(year));
     }
 
     /// <summary>

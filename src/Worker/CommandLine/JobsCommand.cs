@@ -45,10 +45,17 @@ internal static class JobsCommand
                 jobs.Add(Describe(registry.Find(job.Name) ?? new JobDefinition(job.Name, false, false), job, zone, calendar, after, last));
             }
 
-            var today = services.GetRequiredService<Jobs.Hosting.BusinessCalendar>().Today;
-            var warnings = calendar.MissingYear(today) is { } missing && schedule.Jobs.Any(j => j.Days != JobDays.All)
-                ? new[] { WorkingCalendar.MissingYearText(missing) }
-                : [];
+            // A missing year warns when it matters now (next year's from 1 December) and when a
+            // listed fire of a job whose day rule reads the calendar falls in it (jobs --from 2027-…).
+            var calendarJobs = schedule.Jobs.Where(j => j.Days != JobDays.All).Select(j => j.Name).ToHashSet(StringComparer.Ordinal);
+            var warnings = new[] { calendar.MissingYear(schedule, now) }
+                .Concat(jobs.Where(j => calendarJobs.Contains(j.Name)).SelectMany(j => j.NextFires).Select(f => (int?)f.At.Year))
+                .OfType<int>()
+                .Where(year => !calendar.HasYear(year))
+                .Distinct()
+                .Order()
+                .Select(WorkingCalendar.MissingYearText)
+                .ToList();
             if (parse.GetValue(format) == "json")
             {
                 await ConsoleOutput.WriteJsonAsync(new JobsJson(jobs, warnings), cancellationToken);

@@ -34,7 +34,7 @@ public sealed class ScheduleReconciler(ISchedulerFactory schedulers, SchedulingO
             await scheduler.AddCalendar(name, CalendarTriggers.Build(calendar, days, zone, now), AddCalendarOptions.ReplacingAndUpdatingTriggers, cancellationToken);
         }
 
-        if (calendar.MissingYear(DateOnly.FromDateTime(now.UtcDateTime)) is { } missing && schedule.Jobs.Any(j => j.Days != JobDays.All))
+        if (calendar.MissingYear(schedule, now) is { } missing)
         {
             logger.LogWarning("{Missing}", WorkingCalendar.MissingYearText(missing));
         }
@@ -81,7 +81,9 @@ public sealed class ScheduleReconciler(ISchedulerFactory schedulers, SchedulingO
     /// <summary>
     /// The job's trigger (<see cref="CalendarTriggers.Trigger"/>). A fire missed by more than
     /// <see cref="SchedulingOptions.MisfireThreshold"/> (the worker was down) fires once as soon as
-    /// the worker is back, then the cron resumes.
+    /// the worker is back, then the cron resumes. It starts at the container's clock, the "now" the
+    /// calendar's horizon is computed from (Quartz's job store still moves a stored next fire that
+    /// is already past by the real clock, as a misfire).
     /// </summary>
-    public ITrigger Trigger(ScheduledJobOptions job) => CalendarTriggers.Trigger(job, schedule.ZoneOf(job));
+    public ITrigger Trigger(ScheduledJobOptions job) => CalendarTriggers.Trigger(job, schedule.ZoneOf(job), time.GetUtcNow());
 }

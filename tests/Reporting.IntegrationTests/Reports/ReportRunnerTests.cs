@@ -229,7 +229,18 @@ public sealed class ReportRunnerTests
 
     private static IHost Host(string folder, Dictionary<string, string?>? extra = null)
     {
-        var overrides = new Dictionary<string, string?> { ["Data:Folder"] = folder, ["Store:Provider"] = "sqlite", ["Store:ConnectionString"] = "" };
+        var overrides = new Dictionary<string, string?>
+        {
+            ["Data:Folder"] = folder,
+            ["Store:Provider"] = "sqlite",
+            ["Store:ConnectionString"] = "",
+
+            // The clock here is the real one: in a December without next year's calendar file, a
+            // scheduled run would add the missing-calendar alert (tested in MissingCalendarAlertTests)
+            // to the messages these tests count. No job reads the calendar here.
+            ["Scheduling:Jobs:2:Days"] = "All",
+            ["Scheduling:Jobs:3:Days"] = "All",
+        };
         foreach (var (key, value) in extra ?? [])
         {
             overrides[key] = value;

@@ -1,3 +1,4 @@
+using Reporting.Jobs.Hosting;
 using Reporting.Jobs.Scheduling;
 using Reporting.Jobs.Scheduling.Calendar;
 using Reporting.Testing;
@@ -18,6 +19,14 @@ public sealed class WorkingCalendarTests
         var (calendar, problems) = WorkingCalendar.Load(Path.Combine(RepositoryLayout.Root, "config", "calendar"));
         Assert.That(problems, Is.Empty);
         return calendar;
+    }
+
+    private static SchedulingOptions Schedule(params (string Name, JobDays Days, string? Zone)[] jobs)
+    {
+        var options = new SchedulingOptions();
+        options.UseBusinessTimeZone(new BusinessOptions());
+        options.Jobs.AddRange(jobs.Select(j => new ScheduledJobOptions { Name = j.Name, Cron = "0 0 6 1 * ?", Days = j.Days, TimeZone = j.Zone }));
+        return options;
     }
 
     private static List<string> Fires(string cron, JobDays days, string from, int count, WorkingCalendar? calendar = null)
@@ -97,6 +106,28 @@ public sealed class WorkingCalendarTests
         Assert.That(calendar.MissingYear(new DateOnly(2026, 11, 30)), Is.Null);
         Assert.That(calendar.MissingYear(new DateOnly(2026, 12, 1)), Is.EqualTo(2027));
         Assert.That(calendar.MissingYear(new DateOnly(2027, 3, 1)), Is.EqualTo(2027));
+    }
+
+    [Test]
+    public void A_missing_year_matters_to_a_schedule_only_through_a_job_that_reads_the_calendar()
+    {
+        var december = new DateTimeOffset(2026, 12, 2, 0, 0, 0, TimeSpan.Zero);
+        var everyDay = Schedule(("morning", JobDays.All, null));
+        var monthly = Schedule(("morning", JobDays.All, null), ("commission", JobDays.FirstWorkday, null));
+
+        Assert.That(Shipped().MissingYear(everyDay, december), Is.Null);
+        Assert.That(Shipped().MissingYear(monthly, december), Is.EqualTo(2027));
+    }
+
+    [Test]
+    public void December_starts_for_a_schedule_at_midnight_in_the_time_zone_of_the_job_that_reads_the_calendar()
+    {
+        var shanghaiMidnight = new DateTimeOffset(2026, 11, 30, 16, 30, 0, TimeSpan.Zero); // 00:30 on 1 December in Shanghai
+        var inShanghai = Schedule(("commission", JobDays.FirstWorkday, "Asia/Shanghai"));
+        var inLondon = Schedule(("commission", JobDays.FirstWorkday, "Europe/London"));
+
+        Assert.That(Shipped().MissingYear(inShanghai, shanghaiMidnight), Is.EqualTo(2027));
+        Assert.That(Shipped().MissingYear(inLondon, shanghaiMidnight), Is.Null);
     }
 
     [Test]

@@ -110,6 +110,21 @@ public sealed class WorkingCalendar
         : today.Month == 12 && !HasYear(today.Year + 1) ? today.Year + 1
         : null;
 
+    /// <summary>
+    /// The missing year that matters to <paramref name="schedule"/> at <paramref name="now"/>: only
+    /// when a job's day rule reads the calendar (<see cref="JobDays.Workdays"/>,
+    /// <see cref="JobDays.FirstWorkday"/>), with "today" as it is in that job's time zone (1 December
+    /// starts at midnight in Shanghai, not in UTC). Null when nothing is missing or nothing reads it.
+    /// </summary>
+    public int? MissingYear(SchedulingOptions schedule, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        return schedule.Jobs
+            .Where(j => j.Days != JobDays.All)
+            .Select(j => MissingYear(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, schedule.ZoneOf(j)).DateTime)))
+            .FirstOrDefault(year => year is not null);
+    }
+
     /// <summary>The sentence every user of the calendar shows for a missing year.</summary>
     public static string MissingYearText(int year) => string.Create(
         CultureInfo.InvariantCulture,
