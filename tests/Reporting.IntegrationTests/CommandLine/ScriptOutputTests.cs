@@ -64,4 +64,38 @@ public sealed class ScriptOutputTests
         Assert.That(list[1].GetProperty("nextFires")[0].GetProperty("businessDate").GetString(), Does.Match(@"^\d{4}-\d\d-\d\d$"));
         Assert.That(list[1].GetProperty("lastRun").ValueKind, Is.EqualTo(JsonValueKind.Null));
     }
+
+    [Test]
+    public async Task Jobs_from_a_date_lists_the_commission_fire_moved_past_the_national_day_holiday()
+    {
+        var jobs = await WorkerCommand.RunAsync(Environment, "jobs", "--from", "2026-09-30", "--format", "json");
+
+        Assert.That(jobs.ExitCode, Is.Zero, jobs.ToString());
+        using var json = JsonDocument.Parse(jobs.StandardOutput);
+        var commission = json.RootElement.GetProperty("jobs").EnumerateArray().Single(j => j.GetProperty("name").GetString() == "commission");
+        Assert.That(commission.GetProperty("days").GetString(), Is.EqualTo("FirstWorkday"));
+        Assert.That(
+            commission.GetProperty("nextFires").EnumerateArray().Select(f => (f.GetProperty("at").GetString(), f.GetProperty("businessDate").GetString())),
+            Is.EqualTo(new[] { ("2026-10-08T06:00:00+08:00", "2026-09-30"), ("2026-11-02T06:00:00+08:00", "2026-10-31"), ("2026-12-01T06:00:00+08:00", "2026-11-30") }));
+    }
+
+    [Test]
+    public async Task Jobs_warn_when_a_listed_fire_falls_in_a_year_without_a_calendar_file()
+    {
+        // Only 2026 in the calendar folder, whatever config/calendar ships later.
+        var calendar = Directory.CreateDirectory(Path.Combine(_folder, "calendar")).FullName;
+        File.Copy(Path.Combine(Reporting.Testing.RepositoryLayout.Root, "config", "calendar", "cn-2026.json"), Path.Combine(calendar, "cn-2026.json"));
+        var environment = new Dictionary<string, string>(Environment) { ["Scheduling__CalendarFolder"] = calendar };
+
+        var json = await WorkerCommand.RunAsync(environment, "jobs", "--from", "2027-03-01", "--format", "json");
+        var text = await WorkerCommand.RunAsync(environment, "jobs", "--from", "2027-03-01");
+
+        Assert.That(json.ExitCode, Is.Zero, json.ToString());
+        using var document = JsonDocument.Parse(json.StandardOutput);
+        var warnings = document.RootElement.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()).ToList();
+        Assert.That(warnings, Has.Some.StartsWith("no working calendar for 2027 (config/calendar/cn-2027.json is missing)"));
+        Assert.That(warnings, Has.Some.Contains("Saturday/Sunday weekends"));
+        Assert.That(text.ExitCode, Is.Zero, text.ToString());
+        Assert.That(text.StandardError, Does.Contain("warning: no working calendar for 2027"));
+    }
 }

@@ -86,6 +86,30 @@ public sealed class WorkingCalendarTests
     }
 
     [Test]
+    public void Workdays_in_october_2026_resume_after_the_holiday_and_keep_the_working_saturday()
+    {
+        Assert.That(Fires("0 30 7 * * ?", JobDays.Workdays, "2026-09-30", 4), Is.EqualTo(new[] { "2026-09-30 07:30", "2026-10-08 07:30", "2026-10-09 07:30", "2026-10-10 07:30" }));
+    }
+
+    [Test]
+    public void Workdays_in_january_2026_skip_new_year_and_keep_the_working_sunday()
+    {
+        Assert.That(Fires("0 30 7 * * ?", JobDays.Workdays, "2025-12-31", 3), Is.EqualTo(new[] { "2025-12-31 07:30", "2026-01-04 07:30", "2026-01-05 07:30" }));
+    }
+
+    [Test]
+    public void The_first_workday_of_february_and_march_2026_are_ordinary_mondays()
+    {
+        Assert.That(Fires("0 0 6 1 * ?", JobDays.FirstWorkday, "2026-01-05", 2), Is.EqualTo(new[] { "2026-02-02 06:00", "2026-03-02 06:00" }));
+    }
+
+    [Test]
+    public void All_days_in_a_year_without_a_file_keep_every_day()
+    {
+        Assert.That(Fires("0 0 6 1 * ?", JobDays.All, "2027-09-30", 2), Is.EqualTo(new[] { "2027-10-01 06:00", "2027-11-01 06:00" }));
+    }
+
+    [Test]
     public void All_days_keep_weekends_and_holidays()
     {
         Assert.That(Fires("0 30 7 * * ?", JobDays.All, "2026-10-01", 3), Is.EqualTo(new[] { "2026-10-01 07:30", "2026-10-02 07:30", "2026-10-03 07:30" }));
