@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Reporting.Jobs.Store;
+using Reporting.Worker.Health;
 using Reporting.Worker.Hosting;
 using Reporting.Worker.Scheduling;
 
@@ -16,7 +17,7 @@ internal static class ServeCommand
         command.SetAction(async (_, cancellationToken) =>
         {
             // A service logs what it does: information level, unlike the interactive commands.
-            using var host = ReportingHost.Build(interactive: false, configure: builder => builder.AddReportingScheduler());
+            using var host = ReportingHost.Build(interactive: false, configure: builder => builder.AddReportingScheduler().AddReportingHealthEndpoints().AddSystemdNotify());
             await host.Services.GetRequiredService<IReportingStore>().MigrateAsync(cancellationToken);
             await host.RunAsync(cancellationToken);
             return 0;

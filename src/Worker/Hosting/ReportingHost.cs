@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Reporting.Jobs.Domain;
 using Reporting.Jobs.Hosting;
+using Reporting.Worker.Health;
 using Reporting.Worker.Scheduling;
 
 namespace Reporting.Worker.Hosting;
@@ -139,6 +140,7 @@ public static class ReportingHost
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddReportingCore(builder.Configuration, home);
         builder.Services.AddReportingSchedule(builder.Configuration, builder.Environment.ContentRootPath);
+        builder.Services.AddHealthOptions(builder.Configuration);
         return builder;
     }
 }

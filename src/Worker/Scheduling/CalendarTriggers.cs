@@ -128,4 +128,26 @@ public static class CalendarTriggers
 
         return fires;
     }
+
+    /// <summary>
+    /// The job's last fire at or before <paramref name="before"/>, looking back at most
+    /// <paramref name="lookBack"/>, with the calendar applied; null when it has none in that span.
+    /// </summary>
+    public static DateTimeOffset? LastFireAtOrBefore(ScheduledJobOptions job, TimeZoneInfo zone, WorkingCalendar calendar, DateTimeOffset before, TimeSpan lookBack)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var from = before - lookBack;
+        var trigger = Trigger(job, zone, from);
+        var exclusions = job.Days == JobDays.All ? null : Build(calendar, job.Days, zone, from);
+        DateTimeOffset? last = null;
+        for (var next = trigger.GetFireTimeAfter(from); next is { } fire && fire <= before; next = trigger.GetFireTimeAfter(fire))
+        {
+            if (exclusions is null || exclusions.IsTimeIncluded(fire))
+            {
+                last = fire;
+            }
+        }
+
+        return last;
+    }
 }

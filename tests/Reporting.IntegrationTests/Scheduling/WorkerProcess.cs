@@ -49,6 +49,22 @@ internal sealed partial class WorkerProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Every line the process wrote so far, standard output and error together.</summary>
+    public IReadOnlyList<string> Lines => [.. _lines];
+
+    /// <summary>Sends SIGTERM, as systemd stops the unit, and waits for the exit code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+        return _process.ExitCode;
+    }
+
     public static WorkerProcess Serve(string name, IReadOnlyDictionary<string, string> environment) => new(name, environment);
 
     public async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
