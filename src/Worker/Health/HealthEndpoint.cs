@@ -1,4 +1,4 @@
-using System.Net.Sockets;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -60,7 +60,7 @@ public sealed class HealthEndpoint(IServiceProvider services, HealthOptions opti
         {
             await app.StartAsync(cancellationToken);
         }
-        catch (IOException ex) when (ex.InnerException is SocketException or null)
+        catch (IOException ex)
         {
             await app.DisposeAsync();
             throw new ConfigurationException(
@@ -119,7 +119,7 @@ public sealed class HealthEndpoint(IServiceProvider services, HealthOptions opti
         ArgumentNullException.ThrowIfNull(report);
         context.Response.ContentType = "application/json; charset=utf-8";
         using var buffer = new MemoryStream();
-        await using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        await using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteString("status", report.Status.ToString());

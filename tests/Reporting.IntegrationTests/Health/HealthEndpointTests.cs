@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Reporting.IntegrationTests.CommandLine;
 using Reporting.IntegrationTests.Scheduling;
 using Reporting.Jobs.Demo;
 using Reporting.Testing;
@@ -98,6 +99,80 @@ public sealed class HealthEndpointTests
         await _worker!.WaitUntilAsync(() => _worker.Lines.Any(l => l.Contains("Health endpoints off", StringComparison.Ordinal)), Patience, "the health endpoints to be skipped");
 
         Assert.That(async () => await Http.GetAsync(Url(port, "/healthz")), Throws.InstanceOf<HttpRequestException>());
+    }
+
+    [Test]
+    public async Task After_a_scheduled_morning_run_succeeds_readyz_names_it_healthy()
+    {
+        var port = await StartFreshAsync(extra: new() { ["Scheduling__Jobs__1__Cron"] = "*/4 * * * * ?" });
+        await _worker!.WaitUntilAsync(() => _worker.Lines.Any(l => l.Contains(": Succeeded (run", StringComparison.Ordinal)), Patience, "a succeeded morning run");
+
+        var ready = await GetAsync(port, "/readyz");
+
+        Assert.That(ready.Status, Is.EqualTo(HttpStatusCode.OK), ready.Body);
+        Assert.That(Check(ready.Body, "morning").Status, Is.EqualTo("Healthy"));
+        Assert.That(Check(ready.Body, "morning").Reason, Does.Contain("succeeded"));
+    }
+
+    [Test]
+    public async Task A_failed_scheduled_morning_run_makes_readyz_503_naming_the_morning_check()
+    {
+        var notAFolder = Path.Combine(Path.GetTempPath(), "reporting-health-outbox-" + Guid.NewGuid().ToString("N"));
+        await File.WriteAllTextAsync(notAFolder, "");
+        try
+        {
+            var port = await StartFreshAsync(extra: new()
+            {
+                ["Scheduling__Jobs__1__Cron"] = "*/4 * * * * ?",
+                ["Delivery__OutboxFolder"] = notAFolder,
+                ["Delivery__Retry__Attempts"] = "1",
+            });
+            await _worker!.WaitUntilAsync(() => _worker.Lines.Any(l => l.Contains(": Failed (run", StringComparison.Ordinal)), Patience, "a failed morning run");
+
+            var ready = await GetAsync(port, "/readyz");
+
+            Assert.That(ready.Status, Is.EqualTo(HttpStatusCode.ServiceUnavailable), ready.Body);
+            Assert.That(Check(ready.Body, "morning").Status, Is.EqualTo("Unhealthy"));
+            Assert.That(Check(ready.Body, "morning").Reason, Does.Contain("failed"));
+        }
+        finally
+        {
+            File.Delete(notAFolder);
+        }
+    }
+
+    [Test]
+    public async Task A_health_port_already_taken_stops_serve_with_exit_78_naming_Health_Urls()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var folder = Directory.CreateTempSubdirectory("reporting-health-taken-").FullName;
+        try
+        {
+            var serve = await WorkerCommand.RunAsync(
+                new Dictionary<string, string> { ["Data__Folder"] = folder, ["Health__Urls"] = $"http://127.0.0.1:{port}", ["Scheduling__Jobs__0__Cron"] = "0 0 6 1 1 ? 2099" },
+                "serve");
+
+            Assert.That(serve.ExitCode, Is.EqualTo(78), serve.ToString());
+            Assert.That(serve.StandardError, Does.Contain($"Health:Urls http://127.0.0.1:{port} cannot be listened on"));
+            Assert.That(serve.StandardError, Does.Not.Contain("   at "));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task A_health_address_that_is_not_http_host_port_stops_every_command_with_exit_78()
+    {
+        var jobs = await WorkerCommand.RunAsync(new Dictionary<string, string> { ["Health__Urls"] = "ftp://127.0.0.1:8079" }, "jobs");
+
+        Assert.That(jobs.ExitCode, Is.EqualTo(78), jobs.ToString());
+        Assert.That(jobs.StandardError.Trim().Split('\n'), Has.Length.EqualTo(1));
+        Assert.That(jobs.StandardError, Does.Contain("Health:Urls 'ftp://127.0.0.1:8079' is not an http://host:port address"));
     }
 
     /// <summary>
