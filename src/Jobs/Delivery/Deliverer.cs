@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Polly;
-using Polly.Retry;
 using Reporting.Jobs.Store;
 
 namespace Reporting.Jobs.Delivery;
@@ -26,18 +25,7 @@ public sealed class Deliverer(IMailTransport transport, MailComposer composer, I
     private static ResiliencePipeline Retry(DeliveryOptions options, TimeProvider time)
     {
         var builder = new ResiliencePipelineBuilder { TimeProvider = time };
-        if (options.Retry.Attempts > 1)
-        {
-            builder.AddRetry(new RetryStrategyOptions
-            {
-                MaxRetryAttempts = options.Retry.Attempts - 1,
-                Delay = options.Retry.FirstDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = false,
-                ShouldHandle = new PredicateBuilder().Handle<MailDeliveryException>(e => e.Transient).Handle<IOException>(),
-            });
-        }
-
+        options.Retry.AddTo(builder, new PredicateBuilder().Handle<MailDeliveryException>(e => e.Transient).Handle<IOException>());
         return builder.Build();
     }
 

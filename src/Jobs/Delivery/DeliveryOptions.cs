@@ -1,3 +1,6 @@
+using Polly;
+using Polly.Retry;
+
 namespace Reporting.Jobs.Delivery;
 
 public enum DeliveryMode
@@ -72,6 +75,30 @@ public sealed class DeliveryRetryOptions
     public int Attempts { get; set; } = 4;
 
     public TimeSpan FirstDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Adds the retry of a failed send to <paramref name="builder"/>: exponential backoff from
+    /// <see cref="FirstDelay"/> over <see cref="Attempts"/> tries in all, on the failures
+    /// <paramref name="handle"/> names. One attempt adds nothing (Polly refuses a retry of zero retries).
+    /// The one retry rule of email and chat alike.
+    /// </summary>
+    public ResiliencePipelineBuilder AddTo(ResiliencePipelineBuilder builder, PredicateBuilder<object> handle)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (Attempts > 1)
+        {
+            builder.AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = Attempts - 1,
+                Delay = FirstDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = false,
+                ShouldHandle = handle,
+            });
+        }
+
+        return builder;
+    }
 }
 
 /// <summary>How the SMTP connection is secured (<c>Delivery:Smtp:Security</c>).</summary>

@@ -82,17 +82,7 @@ public sealed class ChatDeliverer : IDisposable
             });
         }
 
-        if (options.Retry.Attempts > 1)
-        {
-            builder.AddRetry(new RetryStrategyOptions
-            {
-                MaxRetryAttempts = options.Retry.Attempts - 1,
-                Delay = options.Retry.FirstDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = false,
-                ShouldHandle = new PredicateBuilder().Handle<ChatDeliveryException>(e => e.Failure == ChatFailure.Transient),
-            });
-        }
+        options.Retry.AddTo(builder, new PredicateBuilder().Handle<ChatDeliveryException>(e => e.Failure == ChatFailure.Transient));
 
         return builder.Build();
     }
