@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
+using Reporting.Jobs.Hosting;
 using Reporting.Jobs.Store;
 
 namespace Reporting.Jobs.Delivery;
@@ -88,6 +89,7 @@ public sealed class Deliverer(IMailTransport transport, MailComposer composer, I
             }
         }
 
+        ReportingTelemetry.Delivered(ReportingTelemetry.EmailChannel, sent, failed);
         return new DeliverySummary(sent, already, failed, errors);
     }
 }
