@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Polly;
+using Reporting.Jobs.Hosting;
 using Reporting.Jobs.Store;
 
 namespace Reporting.Jobs.Delivery;
@@ -76,6 +77,7 @@ public sealed class Deliverer(IMailTransport transport, MailComposer composer, I
             }
         }
 
+        ReportingTelemetry.Delivered(ReportingTelemetry.EmailChannel, sent, failed);
         return new DeliverySummary(sent, already, failed, errors);
     }
 }

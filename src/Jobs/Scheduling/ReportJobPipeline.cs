@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Reporting.Jobs.Delivery;
 using Reporting.Jobs.Delivery.Chat;
 using Reporting.Jobs.Extract;
+using Reporting.Jobs.Hosting;
 using Reporting.Jobs.Reports;
 using Reporting.Jobs.Scheduling.Calendar;
 using Reporting.Jobs.Store;
@@ -36,11 +37,25 @@ public sealed class ReportJobPipeline(
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(render);
-        var missing = job.WaitsForExtracts ? await WaitForExtractsAsync(request, cancellationToken) : [];
+        IReadOnlyList<string> missing = [];
+        if (job.WaitsForExtracts)
+        {
+            using var waiting = ReportingTelemetry.StartRunActivity(ReportingTelemetry.WaitForExtractsActivity, request.Job, request.BusinessDate, runId);
+            missing = await WaitForExtractsAsync(request, cancellationToken);
+            waiting?.SetTag("missing_sources", string.Join(",", missing)).SetTag(ReportingTelemetry.StatusTag, missing.Count == 0 ? "OnTime" : "Incomplete");
+        }
+
         var banner = missing.Count == 0
             ? null
             : string.Create(CultureInfo.InvariantCulture, $"数据不完整 Data incomplete：{string.Join("、", missing)} 在截止时间前未加载 {request.BusinessDate:yyyy-MM-dd} 的数据，以下数字可能偏低。");
-        var outcome = await render(request.Options with { Banner = banner }, cancellationToken);
+        ReportOutcome outcome;
+        using (var rendering = ReportingTelemetry.StartRunActivity(ReportingTelemetry.RenderActivity, request.Job, request.BusinessDate, runId))
+        {
+            outcome = await render(request.Options with { Banner = banner }, cancellationToken);
+            rendering?.SetTag("files", outcome.Files.Count).SetTag("messages", outcome.Messages.Count)
+                .SetTag(ReportingTelemetry.StatusTag, outcome.Problem is null ? "Succeeded" : "Failed");
+        }
+
         var alerts = outcome.Alerts.ToList();
         if (banner is not null)
         {
@@ -64,8 +79,11 @@ public sealed class ReportJobPipeline(
             return new JobResult(RunStatus.Succeeded, outcome.Messages.Count + routes.Count, outputs, outcome.Problem);
         }
 
+        using var delivering = ReportingTelemetry.StartRunActivity(ReportingTelemetry.DeliverActivity, request.Job, request.BusinessDate, runId);
         var delivery = await deliverer.DeliverAsync(request.Job, request.BusinessDate, runId, outcome.Messages.Concat(alerts), request.Resend, cancellationToken);
         var chatDelivery = await chat.DeliverAsync(request.Job, request.BusinessDate, runId, outcome.Chat, request.Resend, cancellationToken);
+        delivering?.SetTag("sent", delivery.Sent + chatDelivery.Sent).SetTag("failed", delivery.Failed + chatDelivery.Failed)
+            .SetTag(ReportingTelemetry.StatusTag, delivery.Failed + chatDelivery.Failed == 0 ? "Succeeded" : "Failed");
         var status = outcome.Problem is not null || delivery.Failed > 0 || chatDelivery.Failed > 0 ? RunStatus.Failed
             : banner is not null ? RunStatus.Incomplete
             : RunStatus.Succeeded;

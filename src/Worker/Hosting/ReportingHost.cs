@@ -41,6 +41,7 @@ public static class ReportingHost
                 // Commands resolve services without starting the host, so the start-up validation
                 // (every section's IValidateOptions) runs here, for every command and for serve.
                 host.Services.ValidateConfiguration();
+                host.Services.StartReportingTelemetry();
             }
             catch
             {
@@ -130,7 +131,13 @@ public static class ReportingHost
     public static HostApplicationBuilder AddReporting(this HostApplicationBuilder builder, string home)
     {
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
-        builder.Logging.AddConsole(o => o.FormatterName = ReportingConsoleFormatter.FormatterName);
+
+        // The escaped one-line text format unless configuration names another formatter
+        // (Logging:Console:FormatterName=json: JSON lines, each with the run's scope).
+        // Scopes are on in JSON (registered before AddConsole, so Logging:Console:FormatterOptions still wins).
+        var formatter = builder.Configuration["Logging:Console:FormatterName"];
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.JsonConsoleFormatterOptions>(o => o.IncludeScopes = true);
+        builder.Logging.AddConsole(o => o.FormatterName = string.IsNullOrWhiteSpace(formatter) ? ReportingConsoleFormatter.FormatterName : formatter);
         var levels = new LogLevels(builder.Configuration);
         builder.Logging.AddConsoleFormatter<ReportingConsoleFormatter, ReportingConsoleFormatterOptions>(o =>
         {
@@ -141,6 +148,7 @@ public static class ReportingHost
         builder.Services.AddReportingCore(builder.Configuration, home);
         builder.Services.AddReportingSchedule(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddHealthOptions(builder.Configuration);
+        builder.AddReportingTelemetry();
         return builder;
     }
 }

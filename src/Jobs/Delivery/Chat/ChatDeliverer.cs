@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
+using Reporting.Jobs.Hosting;
 using Reporting.Jobs.Store;
 
 namespace Reporting.Jobs.Delivery.Chat;
@@ -126,11 +127,13 @@ public sealed class ChatDeliverer : IDisposable
                     new DeliveryRecord(message.Key, robot.Recipient, job, businessDate, message.Title, DeliveryStatus.SENT, attempts, _time.GetUtcNow(), _time.GetUtcNow(), runId, null),
                     cancellationToken);
                 _logger.LogInformation("{Key}: chat summary sent to {Robot}", message.Key, robot.Describe());
+                ReportingTelemetry.Delivered(ChatRobot.PlatformName(robot.Platform), 1, 0);
                 sent++;
             }
             catch (ChatDeliveryException ex)
             {
                 failed++;
+                ReportingTelemetry.Delivered(ChatRobot.PlatformName(robot.Platform), 0, 1);
                 errors.Add($"{message.Key} to {robot.Recipient}: {ex.Message}");
                 _logger.LogWarning("{Key}: chat summary not delivered after {Attempts} attempts: {Error}", message.Key, attempts, ex.Message);
                 await _runs.RecordDeliveryAsync(
