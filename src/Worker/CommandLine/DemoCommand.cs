@@ -14,7 +14,8 @@ namespace Reporting.Worker.CommandLine;
 /// <c>demo --out DIR</c>: the whole product on the embedded default, for a new user. Generates a
 /// dealer group's extracts into <c>DIR/inbox</c>, loads them into the SQLite store
 /// <c>DIR/reporting.db</c> through the same drop-folder scan the scheduler uses, and produces the
-/// reports into <c>DIR</c>.
+/// reports into <c>DIR</c>. It runs on <see cref="DemoClock"/>: the morning after the business date,
+/// so that the same seed and date give the same files.
 /// </summary>
 internal static class DemoCommand
 {
@@ -39,8 +40,11 @@ internal static class DemoCommand
                 ["Store:Provider"] = StoreProviders.Sqlite,
                 ["Store:ConnectionString"] = "",
             };
-            using var host = ReportingHost.Build(overrides);
-            var businessDate = parse.GetValue(date) ?? host.Services.GetRequiredService<BusinessCalendar>().Yesterday;
+            var demoClock = new DemoClock();
+            using var host = ReportingHost.Build(overrides, configure: builder => builder.Services.AddSingleton<TimeProvider>(demoClock));
+            var calendar = host.Services.GetRequiredService<BusinessCalendar>();
+            var businessDate = parse.GetValue(date) ?? calendar.Yesterday;
+            demoClock.StartAt(businessDate, calendar.Zone);
 
             var clock = Stopwatch.StartNew();
             var options = new DemoDataOptions { BusinessDate = businessDate, Seed = parse.GetValue(seed), PoliciesPerYear = parse.GetValue(perYear) };
