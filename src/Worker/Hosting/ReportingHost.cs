@@ -127,6 +127,9 @@ public static class ReportingHost
         }
     }
 
+    /// <summary>The console formats <c>Logging:Console:FormatterName</c> may name.</summary>
+    public static readonly IReadOnlyList<string> KnownFormatters = [ReportingConsoleFormatter.FormatterName, "json", "simple", "systemd"];
+
     /// <summary>Everything the worker registers; the scheduler adds its jobs beside this.</summary>
     public static HostApplicationBuilder AddReporting(this HostApplicationBuilder builder, string home)
     {
@@ -136,6 +139,12 @@ public static class ReportingHost
         // (Logging:Console:FormatterName=json: JSON lines, each with the run's scope).
         // Scopes are on in JSON (registered before AddConsole, so Logging:Console:FormatterOptions still wins).
         var formatter = builder.Configuration["Logging:Console:FormatterName"];
+        if (!string.IsNullOrWhiteSpace(formatter) && !KnownFormatters.Contains(formatter))
+        {
+            // Otherwise .NET falls back to its simple format without a word.
+            throw new ConfigurationException($"Logging:Console:FormatterName '{TextSafety.Printable(formatter, 60)}' is not one of {string.Join(", ", KnownFormatters)}.");
+        }
+
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.JsonConsoleFormatterOptions>(o => o.IncludeScopes = true);
         builder.Logging.AddConsole(o => o.FormatterName = string.IsNullOrWhiteSpace(formatter) ? ReportingConsoleFormatter.FormatterName : formatter);
         var levels = new LogLevels(builder.Configuration);

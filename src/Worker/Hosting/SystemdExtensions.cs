@@ -11,10 +11,11 @@ namespace Reporting.Worker.Hosting;
 /// <c>STOPPING=1</c> when SIGTERM begins the graceful stop.
 /// </summary>
 /// <remarks>
-/// <c>AddSystemd</c> switches itself on only when the parent process is systemd; it then also logs
-/// in systemd's console format, which journald turns into priorities. A process given a
-/// <c>NOTIFY_SOCKET</c> by anything else (a supervisor speaking the same protocol, <c>systemd-run</c>
-/// through a wrapper, a test) gets the same notifier and lifetime here, and keeps its log format.
+/// The library's notifier and lifetime are registered when the parent process is systemd (the
+/// library's own test) or when a <c>NOTIFY_SOCKET</c> is given by anything else speaking the same
+/// protocol (a supervisor, a wrapper, a test). Not its <c>AddSystemd</c>, which would also switch
+/// the console log to systemd's format: the log keeps the format <c>Logging:Console:FormatterName</c>
+/// names (escaped one-line text, or JSON), the same under systemd as by hand.
 /// No <c>WatchdogSec</c>: the library does not send <c>WATCHDOG=1</c>, and a timer that did would prove
 /// only that the thread pool runs; <c>/readyz</c> is the probe that says whether the work gets done.
 /// </remarks>
@@ -23,8 +24,7 @@ public static class SystemdExtensions
     public static HostApplicationBuilder AddSystemdNotify(this HostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddSystemd();
-        if (!SystemdHelpers.IsSystemdService() && Environment.GetEnvironmentVariable("NOTIFY_SOCKET") is { Length: > 0 })
+        if (SystemdHelpers.IsSystemdService() || Environment.GetEnvironmentVariable("NOTIFY_SOCKET") is { Length: > 0 })
         {
             builder.Services.AddSingleton<ISystemdNotifier, SystemdNotifier>();
             builder.Services.AddSingleton<IHostLifetime, SystemdLifetime>();

@@ -76,6 +76,29 @@ public sealed class TelemetryConfigurationTests
         Assert.That(host.Services.GetRequiredService<IOptionsMonitor<JsonConsoleFormatterOptions>>().CurrentValue.IncludeScopes, Is.True);
     }
 
+    [Test]
+    public void An_unknown_Logging_Console_FormatterName_stops_the_host_from_building_naming_the_key() =>
+        Assert.That(() => Build(new() { ["Logging:Console:FormatterName"] = "xml" }),
+            Throws.TypeOf<ConfigurationException>().With.Message.Contains("Logging:Console:FormatterName 'xml' is not one of reporting, json, simple, systemd"));
+
+    [Test]
+    [NonParallelizable]
+    public void The_serve_host_under_a_notify_socket_keeps_the_configured_log_format()
+    {
+        Environment.SetEnvironmentVariable("NOTIFY_SOCKET", Path.Combine(_folder, "notify.sock"));
+        try
+        {
+            using var host = ReportingHost.Build(new Dictionary<string, string?> { ["Data:Folder"] = _folder }, Reporting.Testing.RepositoryLayout.Root, interactive: false, configure: b => b.AddSystemdNotify());
+
+            Assert.That(host.Services.GetRequiredService<IHostLifetime>(), Is.TypeOf<Microsoft.Extensions.Hosting.Systemd.SystemdLifetime>());
+            Assert.That(host.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue.FormatterName, Is.EqualTo("reporting"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("NOTIFY_SOCKET", null);
+        }
+    }
+
     private IHost Build(Dictionary<string, string?>? overrides = null)
     {
         overrides ??= [];
