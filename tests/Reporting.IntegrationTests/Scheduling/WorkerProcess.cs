@@ -49,6 +49,9 @@ internal sealed partial class WorkerProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>True when a line of the worker's log contains <paramref name="text"/>.</summary>
+    public bool Logged(string text) => _lines.Any(line => line.Contains(text, StringComparison.Ordinal));
+
     public static WorkerProcess Serve(string name, IReadOnlyDictionary<string, string> environment) => new(name, environment);
 
     public async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
