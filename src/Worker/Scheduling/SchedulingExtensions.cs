@@ -66,8 +66,9 @@ public static class SchedulingExtensions
             {
                 if (clustered)
                 {
-                    // Empty only when the configuration is invalid, which stops the start-up first.
-                    p.UsePostgres(NpgsqlFactory.Instance, store.ConnectionString ?? "");
+                    // Empty only when the configuration is invalid, which the start-up validation
+                    // reports naming Store:ConnectionString; Quartz refuses an empty string here.
+                    p.UsePostgres(NpgsqlFactory.Instance, string.IsNullOrWhiteSpace(store.ConnectionString) ? "Host=missing" : store.ConnectionString);
                     p.UseClustering(c => c.CheckinInterval = TimeSpan.FromSeconds(5));
                 }
                 else
