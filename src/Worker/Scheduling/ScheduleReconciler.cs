@@ -25,9 +25,10 @@ public sealed class ScheduleReconciler(ISchedulerFactory schedulers, SchedulingO
 
     /// <summary>
     /// Writes the calendars and brings every trigger in line with the configuration (see the type's
-    /// remarks), keeping a paused job paused (<c>jobs pause</c>): Quartz stores a replaced trigger,
-    /// and a trigger updated with a rewritten calendar, as waiting, so a job whose trigger was paused
-    /// before is paused again once its trigger is written.
+    /// remarks), keeping a paused job paused (<c>jobs pause</c>): Quartz keeps a paused trigger's
+    /// state when it rewrites a calendar, but stores a replaced trigger (<c>RescheduleJob</c>, a
+    /// changed cron, zone or day rule) as waiting, so a job whose trigger was paused before is paused
+    /// again as soon as its trigger is replaced, and checked once more at the end.
     /// </summary>
     public async Task ReconcileAsync(IScheduler scheduler, CancellationToken cancellationToken)
     {
@@ -41,7 +42,7 @@ public sealed class ScheduleReconciler(ISchedulerFactory schedulers, SchedulingO
             }
         }
 
-        await WriteAsync(scheduler, cancellationToken);
+        await WriteAsync(scheduler, paused.Select(j => j.Name).ToHashSet(StringComparer.Ordinal), cancellationToken);
         foreach (var job in paused)
         {
             var key = new TriggerKey(job.Name, SchedulingExtensions.JobGroup);
@@ -94,7 +95,7 @@ public sealed class ScheduleReconciler(ISchedulerFactory schedulers, SchedulingO
         }
     }
 
-    private async Task WriteAsync(IScheduler scheduler, CancellationToken cancellationToken)
+    private async Task WriteAsync(IScheduler scheduler, HashSet<string> paused, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         foreach (var (name, days, zone) in schedule.Jobs
@@ -133,6 +134,13 @@ public sealed class ScheduleReconciler(ISchedulerFactory schedulers, SchedulingO
                 || !string.Equals(stored.CalendarName, CalendarTriggers.CalendarName(job.Days, schedule.ZoneOf(job)), StringComparison.Ordinal))
             {
                 await scheduler.RescheduleJob(trigger.Key, trigger, cancellationToken);
+                if (paused.Contains(job.Name))
+                {
+                    // Stored as waiting: paused again at once, before its next fire time.
+                    await scheduler.PauseJob(new JobKey(job.Name, SchedulingExtensions.JobGroup), cancellationToken);
+                    logger.LogInformation("Paused {Job} again: its replaced trigger was stored as waiting", job.Name);
+                }
+
                 logger.LogInformation("Rescheduled {Job}: {OldCron} ({OldZone}, {OldDays}) is now {Cron} ({Zone}, {Days})",
                     job.Name, stored.CronExpressionString, stored.TimeZone.Id, stored.CalendarName ?? "All", job.Cron, schedule.ZoneOf(job).Id, job.Days);
             }
