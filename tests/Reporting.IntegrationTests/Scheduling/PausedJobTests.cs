@@ -147,6 +147,8 @@ public sealed class PausedJobTests
             await Task.Delay(Period * 3);
             Assert.That(worker.Fires, Is.Empty, $"{start} fired the paused job");
             Assert.That(worker.Logged("Rescheduled ingest"), Is.EqualTo(start == "worker-rescheduled"));
+            Assert.That(worker.Logged("Paused ingest again"), Is.EqualTo(start == "worker-rescheduled"),
+                "Quartz stores a replaced trigger as waiting, and the reconciliation pauses it again; an unchanged one stays paused");
             worker.Dispose();
             TestContext.Progress.WriteLine($"{start}: reconciled at {reconciled:HH:mm:ss}, no fire in {Period.TotalSeconds * 3} s");
         }
