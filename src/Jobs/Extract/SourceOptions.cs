@@ -151,7 +151,8 @@ public sealed class SourceOptions
         }
         catch (ArgumentException ex)
         {
-            encodingError = $"{key}:Encoding: {ex.Message}";
+            // Without ArgumentException's " (Parameter 'name')": the key is named already.
+            encodingError = $"{key}:Encoding: {(ex.ParamName is null ? ex.Message : ex.Message.Replace($" (Parameter '{ex.ParamName}')", "", StringComparison.Ordinal))}";
         }
 
         if (encodingError is not null)

@@ -20,21 +20,26 @@ internal static class JobsCommand
 {
     public const int NextFires = 3;
 
-    public static Command Create()
+    public static Command Create(JobRegistry registry)
     {
+        ArgumentNullException.ThrowIfNull(registry);
         var format = new Option<string>("--format") { Description = "text (a table) or json (for scripts; see README)", DefaultValueFactory = _ => "text" };
         format.OneOf("text", "json");
         var from = CommandLineParsing.DateOption("--from", "List the fires from the start of business date D (in each job's zone) instead of from now");
-        var command = new Command("jobs", "List the scheduled jobs: cron, days, time zone, next fire times (China's working calendar applied), last run") { format, from };
+        var command = new Command("jobs", "List the scheduled jobs: state (paused or active), cron, days, time zone, next fire times (China's working calendar applied), last run")
+        {
+            format, from, PauseCommand(registry, pause: true), PauseCommand(registry, pause: false),
+        };
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var host = ReportingHost.Build();
             var services = host.Services;
             var schedule = services.GetRequiredService<SchedulingOptions>();
-            var registry = services.GetRequiredService<JobRegistry>();
+            var jobRegistry = services.GetRequiredService<JobRegistry>();
             var calendar = services.GetRequiredService<WorkingCalendar>();
             await services.GetRequiredService<IReportingStore>().MigrateAsync(cancellationToken);
             var runs = services.GetService<IRunStore>();
+            var paused = await JobPauses.ReadPausedAsync(services, cancellationToken);
             var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
             var jobs = new List<JobJson>();
             foreach (var job in schedule.Jobs)
@@ -42,7 +47,7 @@ internal static class JobsCommand
                 var zone = schedule.ZoneOf(job);
                 var after = parse.GetValue(from) is { } d ? new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), zone.GetUtcOffset(d.ToDateTime(TimeOnly.MinValue))).AddTicks(-1) : now;
                 var last = runs is null ? null : await runs.GetRunsAsync(job.Name, limit: 1, cancellationToken: cancellationToken) is [var newest, ..] ? newest : null;
-                jobs.Add(Describe(registry.Find(job.Name) ?? new JobDefinition(job.Name, false, false), job, zone, calendar, after, last));
+                jobs.Add(Describe(jobRegistry.Find(job.Name) ?? new JobDefinition(job.Name, false, false), job, zone, calendar, after, last) with { Paused = paused.Contains(job.Name) });
             }
 
             // A missing year warns when it matters now (next year's from 1 December) and when a
@@ -74,6 +79,43 @@ internal static class JobsCommand
         return command;
     }
 
+    /// <summary>
+    /// <c>jobs pause NAME</c> / <c>jobs resume NAME</c>: the job's trigger paused or resumed in
+    /// Quartz's store (<see cref="JobPauses"/>), so for every worker of a cluster; a name the
+    /// schedule does not hold is a usage error naming the scheduled jobs.
+    /// </summary>
+    private static Command PauseCommand(JobRegistry registry, bool pause)
+    {
+        var name = new Argument<string>("NAME") { Description = "The job: " + registry.NamesInWords };
+        name.OneOf([.. registry.Names]);
+        var command = pause
+            ? new Command("pause", "Pause a scheduled job on every worker sharing this store: its fires are skipped until 'jobs resume NAME'") { name }
+            : new Command("resume", "Resume a paused job: its cron fires again on every worker sharing this store") { name };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var job = parse.GetRequiredValue(name);
+            using var host = ReportingHost.Build(configure: builder => builder.AddReportingScheduler());
+            var services = host.Services;
+            var schedule = services.GetRequiredService<SchedulingOptions>();
+            if (schedule.Find(job) is null)
+            {
+                throw new UsageException($"{job} has no schedule in {SchedulingOptions.SectionName}:Jobs, so there is nothing to {(pause ? "pause" : "resume")}; the scheduled jobs are {string.Join(", ", schedule.Jobs.Select(j => j.Name))}.");
+            }
+
+            await services.GetRequiredService<IReportingStore>().MigrateAsync(cancellationToken);
+            var change = await JobPauses.SetAsync(services, job, pause, cancellationToken);
+            Console.WriteLine((change.WasPaused, change.Paused) switch
+            {
+                (true, true) => $"{job}: already paused; its fires are skipped on every worker sharing this store until 'jobs resume {job}'.",
+                (false, true) => $"{job}: paused; its fires are skipped on every worker sharing this store until 'jobs resume {job}'.",
+                (true, false) => $"{job}: resumed; its cron fires again (a fire missed while paused runs once now when it is later than Scheduling:MisfireThreshold, then the cron resumes).",
+                (false, false) => $"{job}: not paused; its cron fires as scheduled.",
+            });
+            return 0;
+        });
+        return command;
+    }
+
     /// <summary>One job as <c>jobs</c> shows it, every day allowed: the next fires in its zone with the business date each reports, and its last run.</summary>
     public static JobJson Describe(string name, string cron, TimeZoneInfo zone, DateTimeOffset now, JobRun? last) =>
         Describe(JobRegistry.Default.Find(name) ?? new JobDefinition(name, false, false), new ScheduledJobOptions { Name = name, Cron = cron }, zone, WorkingCalendar.WeekendsOnly, now, last);
@@ -99,7 +141,7 @@ internal static class JobsCommand
     {
         ArgumentNullException.ThrowIfNull(jobs);
         ArgumentNullException.ThrowIfNull(console);
-        var table = ConsoleOutput.Table(["job", "cron", "days", "time zone", "next fires (for business date)", "last run"]);
+        var table = ConsoleOutput.Table(["job", "state", "cron", "days", "time zone", "next fires (for business date)", "last run"]);
         foreach (var job in jobs)
         {
             var zone = TimeZoneInfo.FindSystemTimeZoneById(job.TimeZone);
@@ -109,6 +151,7 @@ internal static class JobsCommand
                 : "never";
             table.AddRow(
                 ConsoleOutput.Cell(job.Name),
+                new Text(job.Paused ? "PAUSED" : "active"),
                 ConsoleOutput.Cell(job.Cron),
                 ConsoleOutput.Cell(job.Days),
                 ConsoleOutput.Cell(job.TimeZone),
@@ -125,8 +168,12 @@ internal static class JobsCommand
 /// <summary><c>jobs --format json</c>: every configured job, in configuration order, and the calendar's warnings (a missing year).</summary>
 internal sealed record JobsJson(IReadOnlyList<JobJson> Jobs, IReadOnlyList<string> Warnings);
 
-/// <summary>A job: its cron, its day rule (<c>All</c>, <c>Workdays</c>, <c>FirstWorkday</c>), its IANA time zone, the next fires and its last run (a history run, or null).</summary>
-internal sealed record JobJson(string Name, string Cron, string Days, string TimeZone, IReadOnlyList<FireJson> NextFires, RunJson? LastRun);
+/// <summary>
+/// A job: its cron, its day rule (<c>All</c>, <c>Workdays</c>, <c>FirstWorkday</c>), its IANA time
+/// zone, the next fires and its last run (a history run, or null), and whether it is paused
+/// (<c>jobs pause</c>; the next fires are those of its cron, skipped while it stays paused).
+/// </summary>
+internal sealed record JobJson(string Name, string Cron, string Days, string TimeZone, IReadOnlyList<FireJson> NextFires, RunJson? LastRun, bool Paused = false);
 
 /// <summary>A fire time in the job's zone (with its offset) and the business date that run reports.</summary>
 internal sealed record FireJson(DateTimeOffset At, DateOnly BusinessDate);

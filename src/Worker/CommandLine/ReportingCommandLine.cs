@@ -26,7 +26,7 @@ public static class ReportingCommandLine
         root.Add(HistoryCommand.Create());
         root.Add(ExplainCommand.Create());
         root.Add(ServeCommand.Create());
-        root.Add(JobsCommand.Create());
+        root.Add(JobsCommand.Create(jobs));
         root.Add(CalendarCommand.Create());
         return root;
     }

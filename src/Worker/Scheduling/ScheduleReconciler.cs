@@ -20,9 +20,83 @@ namespace Reporting.Worker.Scheduling;
 /// </remarks>
 public sealed class ScheduleReconciler(ISchedulerFactory schedulers, SchedulingOptions schedule, WorkingCalendar calendar, TimeProvider time, ILogger<ScheduleReconciler> logger) : IHostedService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken) =>
+        await ReconcileAsync(await schedulers.GetScheduler(cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Writes the calendars and brings every trigger in line with the configuration (see the type's
+    /// remarks), keeping a paused job paused (<c>jobs pause</c>): Quartz keeps a paused trigger's
+    /// state when it rewrites a calendar, but stores a replaced trigger (<c>RescheduleJob</c>, a
+    /// changed cron, zone or day rule) as waiting, so a job whose trigger was paused before is paused
+    /// again as soon as its trigger is replaced, and checked once more at the end.
+    /// </summary>
+    public async Task ReconcileAsync(IScheduler scheduler, CancellationToken cancellationToken)
     {
-        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        ArgumentNullException.ThrowIfNull(scheduler);
+        var paused = new List<ScheduledJobOptions>();
+        foreach (var job in schedule.Jobs)
+        {
+            if (JobPauses.IsPaused(await scheduler.GetTriggerState(new TriggerKey(job.Name, SchedulingExtensions.JobGroup), cancellationToken)))
+            {
+                paused.Add(job);
+            }
+        }
+
+        await WriteAsync(scheduler, paused.Select(j => j.Name).ToHashSet(StringComparer.Ordinal), cancellationToken);
+        foreach (var job in paused)
+        {
+            var key = new TriggerKey(job.Name, SchedulingExtensions.JobGroup);
+            if (!JobPauses.IsPaused(await scheduler.GetTriggerState(key, cancellationToken)))
+            {
+                await scheduler.PauseJob(new JobKey(job.Name, SchedulingExtensions.JobGroup), cancellationToken);
+                logger.LogInformation("Paused {Job} again: its trigger was stored as waiting when it was written", job.Name);
+            }
+
+            logger.LogWarning("{Job} is paused: its fires are skipped on every worker until 'jobs resume {Job}'", job.Name, job.Name);
+        }
+    }
+
+    /// <summary>
+    /// Makes sure <paramref name="job"/>'s trigger is stored (<c>jobs pause</c> on a worker that
+    /// never ran <c>serve</c>): when it is missing, its calendar (when missing too) and the trigger
+    /// are written as <see cref="ReconcileAsync"/> writes them; a stored trigger is left as it is.
+    /// </summary>
+    public async Task EnsureTriggerAsync(IScheduler scheduler, ScheduledJobOptions job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scheduler);
+        ArgumentNullException.ThrowIfNull(job);
+        var trigger = Trigger(job);
+        if (await scheduler.GetTrigger(trigger.Key, cancellationToken) is not null)
+        {
+            return;
+        }
+
+        var zone = schedule.ZoneOf(job);
+        if (CalendarTriggers.CalendarName(job.Days, zone) is { } name && !(await scheduler.GetCalendarNames(cancellationToken)).Contains(name))
+        {
+            try
+            {
+                await scheduler.AddCalendar(name, CalendarTriggers.Build(calendar, job.Days, zone, time.GetUtcNow()), default(AddCalendarOptions), cancellationToken);
+            }
+            catch (ObjectAlreadyExistsException)
+            {
+                // Another worker wrote it first, from the same calendar files.
+            }
+        }
+
+        try
+        {
+            await scheduler.ScheduleJob(trigger, cancellationToken: cancellationToken);
+            logger.LogInformation("Scheduled {Job}: {Cron} ({Zone})", job.Name, job.Cron, zone.Id);
+        }
+        catch (ObjectAlreadyExistsException)
+        {
+            // Another worker of the cluster stored it first.
+        }
+    }
+
+    private async Task WriteAsync(IScheduler scheduler, HashSet<string> paused, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
         foreach (var (name, days, zone) in schedule.Jobs
             .Where(j => j.Days != JobDays.All)
@@ -60,6 +134,13 @@ public sealed class ScheduleReconciler(ISchedulerFactory schedulers, SchedulingO
                 || !string.Equals(stored.CalendarName, CalendarTriggers.CalendarName(job.Days, schedule.ZoneOf(job)), StringComparison.Ordinal))
             {
                 await scheduler.RescheduleJob(trigger.Key, trigger, cancellationToken);
+                if (paused.Contains(job.Name))
+                {
+                    // Stored as waiting: paused again at once, before its next fire time.
+                    await scheduler.PauseJob(new JobKey(job.Name, SchedulingExtensions.JobGroup), cancellationToken);
+                    logger.LogInformation("Paused {Job} again: its replaced trigger was stored as waiting", job.Name);
+                }
+
                 logger.LogInformation("Rescheduled {Job}: {OldCron} ({OldZone}, {OldDays}) is now {Cron} ({Zone}, {Days})",
                     job.Name, stored.CronExpressionString, stored.TimeZone.Id, stored.CalendarName ?? "All", job.Cron, schedule.ZoneOf(job).Id, job.Days);
             }

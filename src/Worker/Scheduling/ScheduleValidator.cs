@@ -49,7 +49,10 @@ public sealed class ScheduleValidator(IConfiguration configuration, JobRegistry 
         if (home is not null)
         {
             // A calendar file that does not read stops the start-up like any other configuration.
-            failures.AddRange(WorkingCalendar.Load(Path.Combine(home, options.CalendarFolder)).Problems);
+            // Each problem names the key and the folder as well as the file and the entry.
+            var folder = Path.Combine(home, options.CalendarFolder);
+            failures.AddRange(WorkingCalendar.Load(folder).Problems.Select(problem =>
+                $"{Root}:CalendarFolder '{TextSafety.Printable(options.CalendarFolder, 255)}' ({TextSafety.Printable(Path.GetFullPath(folder), 255)}): {problem}"));
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

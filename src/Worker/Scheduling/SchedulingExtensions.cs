@@ -19,7 +19,18 @@ public static class SchedulingExtensions
     /// <summary>Quartz's tables carry this prefix, beside the reporting tables in the same database.</summary>
     public const string TablePrefix = "qrtz_";
 
+    /// <summary>The group of every job and trigger: a job's key is <c>new JobKey(name, JobGroup)</c>, its trigger's the same name.</summary>
     public const string JobGroup = "reporting";
+
+    /// <summary>The scheduler's name (Quartz's <c>sched_name</c> column): every worker of a cluster uses the same one.</summary>
+    public const string SchedulerName = "reporting";
+
+    /// <summary>The SQLite Quartz store of a worker that has no PostgreSQL store: <c>&lt;data&gt;/quartz.db</c>.</summary>
+    public static string QuartzDatabase(ReportingPaths paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        return Path.Combine(paths.DataFolder, "quartz.db");
+    }
 
     /// <summary>
     /// Hosts Quartz in the worker (the <c>serve</c> command only; other commands never start it):
@@ -43,7 +54,7 @@ public static class SchedulingExtensions
         {
             q.ConfigureScheduler(s =>
             {
-                s.InstanceName = "reporting";
+                s.InstanceName = SchedulerName;
                 if (schedule.Instance is { Length: > 0 } instance)
                 {
                     s.InstanceId = instance;
@@ -55,14 +66,15 @@ public static class SchedulingExtensions
             {
                 if (clustered)
                 {
-                    // Empty only when the configuration is invalid, which stops the start-up first.
-                    p.UsePostgres(NpgsqlFactory.Instance, store.ConnectionString ?? "");
+                    // Empty only when the configuration is invalid, which the start-up validation
+                    // reports naming Store:ConnectionString; Quartz refuses an empty string here.
+                    p.UsePostgres(NpgsqlFactory.Instance, string.IsNullOrWhiteSpace(store.ConnectionString) ? "Host=missing" : store.ConnectionString);
                     p.UseClustering(c => c.CheckinInterval = TimeSpan.FromSeconds(5));
                 }
                 else
                 {
                     Directory.CreateDirectory(paths.DataFolder);
-                    p.UseSqlite(SqliteFactory.Instance, "Data Source=" + Path.Combine(paths.DataFolder, "quartz.db"));
+                    p.UseSqlite(SqliteFactory.Instance, "Data Source=" + QuartzDatabase(paths));
                 }
 
                 p.UseSerializer<SystemTextJsonObjectSerializer>();

@@ -25,6 +25,21 @@ public sealed class ConfigurationFailureTests
     [TestCase("history", "Schedule__MisfireThreshold", "00:02:00", "Schedule:MisfireThreshold '00:02:00' is in the old Schedule section, now merged into Scheduling")]
     [TestCase("serve", "Business__TimeZone", "Mars/Olympus", "Business:TimeZone 'Mars/Olympus' is not a known time zone")]
     [TestCase("serve", "Delivery__Retry__Attempts", "many", "Delivery:Retry:Attempts 'many' is not a whole number")]
+    // Issue 19: each section, for serve and for a plain command.
+    [TestCase("serve", "Scheduling__Jobs__0__Cron", "0 0 25 * * ?", "Scheduling:Jobs:0:Cron '0 0 25 * * ?' is not a valid Quartz cron expression")]
+    [TestCase("history", "Scheduling__Jobs__0__Cron", "0 0 25 * * ?", "Scheduling:Jobs:0:Cron '0 0 25 * * ?' is not a valid Quartz cron expression")]
+    [TestCase("serve", "Store__Provider", "mysql", "Store:Provider 'mysql' is not sqlite or postgres")]
+    [TestCase("serve", "Store__Provider", "postgres", "Store:ConnectionString '' is required for Store:Provider=postgres")]
+    [TestCase("jobs", "Store__Provider", "postgres", "Store:ConnectionString '' is required for Store:Provider=postgres")]
+    [TestCase("jobs pause ingest", "Store__Provider", "postgres", "Store:ConnectionString '' is required for Store:Provider=postgres")]
+    [TestCase("serve", "Delivery__Mode", "Carrier", "Delivery:Mode 'Carrier' is not a DeliveryMode")]
+    [TestCase("history", "Delivery__Mode", "Carrier", "Delivery:Mode 'Carrier' is not a DeliveryMode")]
+    [TestCase("serve", "Sources__policies__Encoding", "latin1", "Sources:policies:Encoding: unknown encoding 'latin1' (use utf-8 or gb18030).")]
+    [TestCase("jobs", "Sources__policies__Encoding", "latin1", "Sources:policies:Encoding: unknown encoding 'latin1' (use utf-8 or gb18030).")]
+    [TestCase("serve", "Reference__Branches__0__Code", "", "Reference:Branches:0:Code '' is empty")]
+    [TestCase("serve", "Metrics__Renewal__GraceDays", "abc", "Metrics:Renewal:GraceDays 'abc' is not a whole number")]
+    [TestCase("history", "Metrics__Renewal__GraceDays", "abc", "Metrics:Renewal:GraceDays 'abc' is not a whole number")]
+    [TestCase("history", "Business__TimeZone", "Mars/Olympus", "Business:TimeZone 'Mars/Olympus' is not a known time zone")]
     public async Task A_wrong_value_stops_the_command_with_one_line_naming_the_key_and_the_value(string command, string variable, string value, string expected)
     {
         var result = await WorkerCommand.RunAsync(new Dictionary<string, string> { ["Data__Folder"] = _folder, [variable] = value }, command.Split(' '));
@@ -34,6 +49,28 @@ public sealed class ConfigurationFailureTests
         Assert.That(result.LastErrorLine, Does.StartWith("Invalid configuration: " + expected));
         Assert.That(result.HasStackTrace, Is.False, result.ToString());
         Assert.That(Directory.EnumerateFileSystemEntries(_folder), Is.Empty, "nothing was created before the configuration was checked");
+    }
+
+    [TestCase("serve")]
+    [TestCase("history")]
+    [TestCase("jobs")]
+    public async Task An_invalid_calendar_file_stops_the_command_with_one_line_naming_the_key_and_the_file(string command)
+    {
+        var calendars = Directory.CreateTempSubdirectory("reporting-calendar-cli-test-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(calendars, "cn-2026.json"), "{ \"Year\": 2026, \"Holidays\": [ broken");
+            var result = await WorkerCommand.RunAsync(new Dictionary<string, string> { ["Data__Folder"] = _folder, ["Scheduling__CalendarFolder"] = calendars }, command);
+
+            Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Configuration), result.ToString());
+            Assert.That(result.StandardError.Trim().Split('\n'), Has.Length.EqualTo(1), result.ToString());
+            Assert.That(result.LastErrorLine, Does.StartWith($"Invalid configuration: Scheduling:CalendarFolder '{calendars}'").And.Contain("calendar file cn-2026.json cannot be read"));
+            Assert.That(result.HasStackTrace, Is.False, result.ToString());
+        }
+        finally
+        {
+            Directory.Delete(calendars, recursive: true);
+        }
     }
 
     [Test]

@@ -65,6 +65,9 @@ internal sealed partial class WorkerProcess : IDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>True when a line of the worker's log contains <paramref name="text"/>.</summary>
+    public bool Logged(string text) => _lines.Any(line => line.Contains(text, StringComparison.Ordinal));
+
     public static WorkerProcess Serve(string name, IReadOnlyDictionary<string, string> environment) => new(name, environment);
 
     public async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
