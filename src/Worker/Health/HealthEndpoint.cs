@@ -9,7 +9,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Reporting.Worker.Hosting;
 
 namespace Reporting.Worker.Health;
 
@@ -62,10 +61,14 @@ public sealed class HealthEndpoint(IServiceProvider services, HealthOptions opti
         }
         catch (IOException ex)
         {
+            // The reports matter more than the probe: a port another process holds (a second worker
+            // on the machine, a restart racing the old process) leaves this worker running without
+            // endpoints, said loudly; a monitor polling the address gets no answer from it.
             await app.DisposeAsync();
-            throw new ConfigurationException(
-                $"{HealthOptions.SectionName}:Urls {Reporting.Jobs.Domain.TextSafety.Printable(options.Urls, 200)} cannot be listened on ({Reporting.Jobs.Domain.TextSafety.Printable(ex.Message, 160)}): choose a free address, or set {HealthOptions.SectionName}:Enabled to false.",
-                ex);
+            logger.LogError(
+                "{Section}:Urls {Urls} cannot be listened on ({Cause}): serving no health endpoints; choose a free address for this worker, or set {Section}:Enabled to false",
+                HealthOptions.SectionName, options.Urls, ex.Message, HealthOptions.SectionName);
+            return;
         }
 
         _app = app;

@@ -27,6 +27,9 @@ internal sealed partial class WorkerProcess : IDisposable
         start.ArgumentList.Add(WorkerDll());
         start.ArgumentList.Add("serve");
         start.Environment["REPORTING_HOME"] = RepositoryLayout.Root;
+
+        // Each worker its own health port, as two workers on one machine need (a test may name one).
+        start.Environment["Health__Urls"] = $"http://127.0.0.1:{LoopbackPort.Free()}";
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
