@@ -24,10 +24,12 @@ using Reporting.Worker.Hosting;
 // Usage: Reporting.Bench generate    <work> <policies>
 //        Reporting.Bench ingest      <work> <policies> <sqlite|postgres> <source> [<first source>|daily]   (postgres: REPORTING_BENCH_POSTGRES)
 //        Reporting.Bench parse       <work> <policies> <source>
-//        Reporting.Bench load-book   <work> <policies>
-//        Reporting.Bench morning-run <work> <policies>
-//        Reporting.Bench metrics     <work> <policies> <YYYY-MM> <as-of>
-//        Reporting.Bench commission  <work> <policies> <YYYY-MM> <as-of>
+//        Reporting.Bench load-book   <work> <policies> [postgres]
+//        Reporting.Bench morning-run <work> <policies> [postgres]
+//        Reporting.Bench metrics     <work> <policies> <YYYY-MM> <as-of> [postgres]
+//        Reporting.Bench commission  <work> <policies> <YYYY-MM> <as-of> [postgres]
+//        (postgres: the book in schema book_<policies> of REPORTING_BENCH_POSTGRES; load-book, then
+//        morning-run, which loads D's extracts, then metrics and commission as of D)
 //        Reporting.Bench excel-generate <work> <rows>    then   Reporting.Bench excel-ingest <work> <rows>
 var command = args.ElementAtOrDefault(0) ?? "help";
 var work = Path.GetFullPath(args.ElementAtOrDefault(1) ?? "/tmp/reporting-bench");
@@ -37,6 +39,9 @@ var book = new BenchBook(work, policies, root);
 var sources = SourcesOptions.Bind(new ConfigurationBuilder().AddJsonFile(Path.Combine(root, "config", "sources.json")).Build());
 var csvSources = sources.Sources.Values.Where(s => s.Enabled && s.Kind == SourceKind.Csv).OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
 var clock = Stopwatch.StartNew();
+
+// The book's PostgreSQL schema: before D after load-book, through D after morning-run.
+var bookSchema = $"book_{policies}";
 
 switch (command)
 {
@@ -201,6 +206,19 @@ switch (command)
             return 0;
         }
 
+    case "load-book" when args.ElementAtOrDefault(3) == "postgres":
+        {
+            // The book on PostgreSQL: every extract except business date D's, into a schema of its
+            // own (the bench's server is thrown away after the run). The morning run then loads D's
+            // extracts into it, and the metrics and workbooks read it as of D.
+            await ResetSchemaAsync(bookSchema);
+            var store = OpenPostgres(bookSchema);
+            await store.MigrateAsync();
+            var rows = await LoadIntoAsync(store, file => !book.IsBusinessDateFile(file));
+            Console.WriteLine(Figure("load-book.postgres.before", $"policies={policies} business_date={book.BusinessDate:yyyy-MM-dd} rows={rows} seconds={clock.Elapsed.TotalSeconds:0.0}"));
+            return 0;
+        }
+
     case "load-book":
         {
             // Two cached SQLite stores of the book: every extract except business date D's (the
@@ -240,8 +258,13 @@ switch (command)
             // (every branch's email and the group's, delivered to the .eml outbox), both through the
             // JobExecutor of a host built like the worker's. The store starts as the cached
             // "everything before D" store; copying it and migrating the copy are not timed.
+            var onPostgres = args.ElementAtOrDefault(3) == "postgres";
             var before = new CachedStore(book.BeforeStore);
-            before.RequireCurrent();
+            if (!onPostgres)
+            {
+                before.RequireCurrent();
+            }
+
             var data = Path.Combine(book.Folder, "morning-run");
             if (Directory.Exists(data))
             {
@@ -250,7 +273,11 @@ switch (command)
 
             Directory.CreateDirectory(data);
             var db = Path.Combine(data, "reporting.db");
-            before.CopyTo(db);
+            if (!onPostgres)
+            {
+                before.CopyTo(db);
+            }
+
             foreach (var source in csvSources)
             {
                 var drop = Path.Combine(data, source.Folder);
@@ -265,8 +292,8 @@ switch (command)
             var overrides = new Dictionary<string, string?>
             {
                 ["Data:Folder"] = data,
-                ["Store:Provider"] = "sqlite",
-                ["Store:ConnectionString"] = "Data Source=" + db,
+                ["Store:Provider"] = onPostgres ? "postgres" : "sqlite",
+                ["Store:ConnectionString"] = onPostgres ? PostgresConnection(bookSchema) : "Data Source=" + db,
                 ["Delivery:Mode"] = "Outbox",
                 // D's extracts are all in the drop folders: the gate finds them at once. A zero
                 // wait keeps a missing one from holding the bench for 90 minutes; the run then
@@ -304,7 +331,7 @@ switch (command)
             }
 
             var emails = Directory.EnumerateFiles(Path.Combine(data, "outbox"), "*.eml").Count();
-            Console.WriteLine(Figure("morning_run.sqlite",
+            Console.WriteLine(Figure(onPostgres ? "morning_run.postgres" : "morning_run.sqlite",
                 $"policies={policies} business_date={book.BusinessDate:yyyy-MM-dd} ingested_rows={ingest.Rows} messages={morning.Rows} eml_files={emails} ingest_s={ingestSeconds:0.00} morning_s={seconds - ingestSeconds:0.00} seconds={seconds:0.00}", peak));
             return 0;
         }
@@ -314,13 +341,14 @@ switch (command)
             // A month's metrics on the whole book: the bounded store queries plus the rules.
             var month = BusinessMonth.Parse(args[3]);
             var asOf = DateOnly.Parse(args[4], CultureInfo.InvariantCulture);
-            var store = await OpenFullStoreAsync();
+            var onPostgres = args.ElementAtOrDefault(5) == "postgres";
+            var store = onPostgres ? OpenPostgres(bookSchema) : await OpenFullStoreAsync();
             clock.Restart();
             var input = await MetricsInputQuery.LoadAsync(store, asOf, month, MetricsOptions.CreateDefault());
             var querySeconds = clock.Elapsed.TotalSeconds;
             var computed = MetricsCalculator.Calculate(input);
             var seconds = clock.Elapsed.TotalSeconds;
-            Console.WriteLine(Figure("metrics.sqlite",
+            Console.WriteLine(Figure(onPostgres ? "metrics.postgres" : "metrics.sqlite",
                 $"policies={policies} month={month} as_of={asOf:yyyy-MM-dd} policies_read={input.Policies.Count} claims_read={input.Claims.Count} followups_read={input.FollowUps.Count} commission_lines={computed.CommissionLines.Count} query_s={querySeconds:0.00} rules_s={seconds - querySeconds:0.00} seconds={seconds:0.00}"));
             return 0;
         }
@@ -332,7 +360,8 @@ switch (command)
             // book's last date, the way finance asks for a workbook again.
             var month = BusinessMonth.Parse(args[3]);
             var asOf = DateOnly.Parse(args[4], CultureInfo.InvariantCulture);
-            var store = await OpenFullStoreAsync();
+            var onPostgres = args.ElementAtOrDefault(5) == "postgres";
+            var store = onPostgres ? OpenPostgres(bookSchema) : await OpenFullStoreAsync();
             var configuration = new ConfigurationBuilder()
                 .AddJsonFile(Path.Combine(root, "config", "reference.json"))
                 .AddJsonFile(Path.Combine(root, "config", "delivery.json"))
@@ -350,7 +379,7 @@ switch (command)
 
             // The line count (sales and clawbacks) after the measurement: it recomputes the month.
             var lines = MetricsCalculator.Calculate(await MetricsInputQuery.LoadAsync(store, asOf, month, context.Metrics)).CommissionLines.Count;
-            Console.WriteLine(Figure("commission.sqlite",
+            Console.WriteLine(Figure(onPostgres ? "commission.postgres" : "commission.sqlite",
                 $"policies={policies} month={month} as_of={asOf:yyyy-MM-dd} commission_lines={lines} bytes={output.Workbook.Length} ties={output.Reconciliation.Ties} seconds={seconds:0.00}", peak));
             return 0;
         }
@@ -366,6 +395,11 @@ async Task<long> LoadFilesAsync(string db, Func<string, bool> include)
 {
     var store = new SqliteReportingStore("Data Source=" + db, TimeProvider.System);
     await store.MigrateAsync();
+    return await LoadIntoAsync(store, include);
+}
+
+async Task<long> LoadIntoAsync(IReportingStore store, Func<string, bool> include)
+{
     var loader = NewLoader(store);
     long rows = 0;
     foreach (var source in csvSources)
@@ -384,6 +418,21 @@ async Task<long> LoadFilesAsync(string db, Func<string, bool> include)
 
     Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     return rows;
+}
+
+// The PostgreSQL server of the run (REPORTING_BENCH_POSTGRES), a schema per use.
+string PostgresConnection(string schema) => new NpgsqlConnectionStringBuilder(
+    Environment.GetEnvironmentVariable("REPORTING_BENCH_POSTGRES") ?? throw new InvalidOperationException("set REPORTING_BENCH_POSTGRES"))
+{ SearchPath = schema, CommandTimeout = 0 }.ToString();
+
+IReportingStore OpenPostgres(string schema) => new PostgresReportingStore(PostgresConnection(schema), TimeProvider.System);
+
+async Task ResetSchemaAsync(string schema)
+{
+    await using var connection = new NpgsqlConnection(Environment.GetEnvironmentVariable("REPORTING_BENCH_POSTGRES"));
+    await connection.OpenAsync();
+    await using var reset = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}", connection);
+    await reset.ExecuteNonQueryAsync();
 }
 
 async Task<IReportingStore> OpenFullStoreAsync()
