@@ -14,36 +14,17 @@ namespace Reporting.IntegrationTests.Scheduling;
 /// </summary>
 [NonParallelizable]
 [Category("Services")]
-public sealed class PausedJobTests
+public sealed class PausedJobTests : WorkerFixture
 {
     private const string Cron = "*/3 * * * * ?";
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(25);
 
-    private readonly List<WorkerProcess> _workers = [];
-    private TestStore? _store;
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        foreach (var worker in _workers)
-        {
-            worker.Dispose();
-        }
-
-        _workers.Clear();
-        if (_store is not null)
-        {
-            await _store.DisposeAsync();
-            _store = null;
-        }
-    }
-
     [Test]
     public async Task Pausing_a_job_on_one_worker_of_a_PostgreSQL_cluster_stops_its_fires_on_both_and_resuming_restores_them()
     {
-        _store = await TestStore.CreateAsync("postgres");
-        var environment = Environment("postgres", _store.ConnectionString, _store.Folder, Cron);
+        Store = await TestStore.CreateAsync("postgres");
+        var environment = Environment("postgres", Store.ConnectionString, Store.Folder, Cron);
         var first = Start("worker-a", environment);
         var second = Start("worker-b", environment);
         IReadOnlyList<DateTimeOffset> Fires() => [.. first.Fires.Concat(second.Fires).Distinct().Order()];
@@ -84,12 +65,12 @@ public sealed class PausedJobTests
     [Test]
     public async Task Pause_and_resume_show_in_jobs_as_json_and_in_the_table_and_pausing_twice_is_fine()
     {
-        _store = await TestStore.CreateAsync("sqlite");
-        var environment = Environment("sqlite", _store.ConnectionString, _store.Folder, Cron);
+        Store = await TestStore.CreateAsync("sqlite");
+        var environment = Environment("sqlite", Store.ConnectionString, Store.Folder, Cron);
 
         var before = await WorkerCommand.RunAsync(environment, "jobs", "--format", "json");
         Assert.That(Paused(before).Select(j => j.Paused), Is.All.False);
-        Assert.That(File.Exists(Path.Combine(_store.Folder, "quartz.db")), Is.False, "jobs creates no Quartz store");
+        Assert.That(File.Exists(Path.Combine(Store.Folder, "quartz.db")), Is.False, "jobs creates no Quartz store");
 
         var pause = await WorkerCommand.RunAsync(environment, "jobs", "pause", "ingest");
         var again = await WorkerCommand.RunAsync(environment, "jobs", "pause", "ingest");
@@ -116,8 +97,8 @@ public sealed class PausedJobTests
     [TestCase("resume")]
     public async Task An_unknown_job_is_a_usage_error_naming_the_jobs(string verb)
     {
-        _store = await TestStore.CreateAsync("sqlite");
-        var environment = Environment("sqlite", _store.ConnectionString, _store.Folder, Cron);
+        Store = await TestStore.CreateAsync("sqlite");
+        var environment = Environment("sqlite", Store.ConnectionString, Store.Folder, Cron);
 
         var result = await WorkerCommand.RunAsync(environment, "jobs", verb, "weekly");
 
@@ -129,8 +110,8 @@ public sealed class PausedJobTests
     [Test]
     public async Task A_paused_job_stays_paused_when_serve_restarts_and_when_its_cron_changes()
     {
-        _store = await TestStore.CreateAsync("sqlite");
-        var environment = Environment("sqlite", _store.ConnectionString, _store.Folder, Cron);
+        Store = await TestStore.CreateAsync("sqlite");
+        var environment = Environment("sqlite", Store.ConnectionString, Store.Folder, Cron);
 
         // Paused before any serve ran (the trigger is written by the pause), with the shipped cron;
         // then serve starts with another cron, which replaces the trigger, and once more unchanged.
@@ -159,13 +140,6 @@ public sealed class PausedJobTests
         await WorkerCommand.RunAsync(environment, "jobs", "resume", "ingest");
         var resumed = Start("worker-resumed", environment);
         await resumed.WaitUntilAsync(() => resumed.Fires.Count >= 2, Patience, "two fires once resumed");
-    }
-
-    private WorkerProcess Start(string name, IReadOnlyDictionary<string, string> environment)
-    {
-        var worker = WorkerProcess.Serve(name, environment);
-        _workers.Add(worker);
-        return worker;
     }
 
     /// <summary>The ingest job (first in config/schedule.json) fires on <paramref name="cron"/>; the others keep their schedule.</summary>

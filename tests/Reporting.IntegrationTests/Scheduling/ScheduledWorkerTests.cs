@@ -10,34 +10,15 @@ namespace Reporting.IntegrationTests.Scheduling;
 /// </summary>
 [NonParallelizable]
 [Category("Services")]
-public sealed class ScheduledWorkerTests
+public sealed class ScheduledWorkerTests : WorkerFixture
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(25);
-
-    private readonly List<WorkerProcess> _workers = [];
-    private TestStore? _store;
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        foreach (var worker in _workers)
-        {
-            worker.Dispose();
-        }
-
-        _workers.Clear();
-        if (_store is not null)
-        {
-            await _store.DisposeAsync();
-            _store = null;
-        }
-    }
 
     [Test]
     public async Task Two_workers_on_one_PostgreSQL_store_run_each_fire_once()
     {
-        _store = await TestStore.CreateAsync("postgres");
-        var environment = Environment("postgres", _store.ConnectionString, _store.Folder, cron: "*/3 * * * * ?");
+        Store = await TestStore.CreateAsync("postgres");
+        var environment = Environment("postgres", Store.ConnectionString, Store.Folder, cron: "*/3 * * * * ?");
         var first = Start("worker-a", environment);
         var second = Start("worker-b", environment);
 
@@ -46,42 +27,42 @@ public sealed class ScheduledWorkerTests
         await Task.Delay(TimeSpan.FromSeconds(1));
 
         Assert.That(first.HasExited || second.HasExited, Is.False, "both workers were up throughout");
-        Assert.That(await PostgresScalarAsync(_store.ConnectionString, "SELECT count(*) FROM qrtz_scheduler_state"), Is.EqualTo(2),
+        Assert.That(await PostgresScalarAsync(Store.ConnectionString, "SELECT count(*) FROM qrtz_scheduler_state"), Is.EqualTo(2),
             "both workers checked in to the cluster as different instances");
         var fires = first.Fires.Concat(second.Fires).ToList();
         TestContext.Progress.WriteLine($"worker-a ran {first.Fires.Count} fires, worker-b {second.Fires.Count}");
         Assert.That(fires, Is.Unique, "no scheduled fire ran on both workers");
-        Assert.That(await PostgresScalarAsync(_store.ConnectionString, "SELECT count(*) FROM job_runs WHERE job = 'ingest'"), Is.EqualTo(fires.Count),
+        Assert.That(await PostgresScalarAsync(Store.ConnectionString, "SELECT count(*) FROM job_runs WHERE job = 'ingest'"), Is.EqualTo(fires.Count),
             "one run history line per fire: the executor was called once per fire, by one worker");
     }
 
     [Test]
     public async Task Two_workers_on_one_PostgreSQL_store_send_each_morning_email_once()
     {
-        _store = await TestStore.CreateAsync("postgres");
+        Store = await TestStore.CreateAsync("postgres");
         // A demo book through yesterday in business time: the date every morning fire reports.
         var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
         var yesterday = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(TimeProvider.System.GetUtcNow(), zone).DateTime).AddDays(-1);
-        Reporting.Jobs.Demo.DemoDataGenerator.Generate(_store.Folder, new Reporting.Jobs.Demo.DemoDataOptions { BusinessDate = yesterday, PoliciesPerYear = 600 });
-        var loader = _store.Loader(TestStore.ConfiguredReference());
+        Reporting.Jobs.Demo.DemoDataGenerator.Generate(Store.Folder, new Reporting.Jobs.Demo.DemoDataOptions { BusinessDate = yesterday, PoliciesPerYear = 600 });
+        var loader = Store.Loader(TestStore.ConfiguredReference());
         foreach (var source in TestStore.ConfiguredSources().Sources.Values.Where(s => s.Enabled))
         {
-            await loader.ScanAsync(source, Path.Combine(_store.Folder, source.Folder));
+            await loader.ScanAsync(source, Path.Combine(Store.Folder, source.Folder));
         }
 
-        var environment = Environment("postgres", _store.ConnectionString, _store.Folder, cron: "*/3 * * * * ?", job: "morning");
+        var environment = Environment("postgres", Store.ConnectionString, Store.Folder, cron: "*/3 * * * * ?", job: "morning");
         var first = Start("worker-a", environment);
         var second = Start("worker-b", environment);
         await first.WaitUntilAsync(() => first.Fires.Concat(second.Fires).Distinct().Count() >= 3, Patience, "three scheduled fires");
         await first.WaitUntilAsync(
-            () => PostgresScalarAsync(_store.ConnectionString, "SELECT count(*) FROM job_runs WHERE job = 'morning' AND status = 'Running'").GetAwaiter().GetResult() == 0,
+            () => PostgresScalarAsync(Store.ConnectionString, "SELECT count(*) FROM job_runs WHERE job = 'morning' AND status = 'Running'").GetAwaiter().GetResult() == 0,
             Patience,
             "the runs to finish");
 
-        var statuses = await PostgresScalarAsync(_store.ConnectionString, "SELECT count(*) FROM job_runs WHERE job = 'morning' AND status = 'Succeeded'");
-        var skipped = await PostgresScalarAsync(_store.ConnectionString, "SELECT count(*) FROM job_runs WHERE job = 'morning' AND status = 'Skipped'");
-        var deliveries = await PostgresScalarAsync(_store.ConnectionString, "SELECT count(*) FROM deliveries WHERE job = 'morning' AND status = 'SENT' AND attempts = 1");
-        var emails = Directory.GetFiles(Path.Combine(_store.Folder, "outbox"), "morning_*.eml");
+        var statuses = await PostgresScalarAsync(Store.ConnectionString, "SELECT count(*) FROM job_runs WHERE job = 'morning' AND status = 'Succeeded'");
+        var skipped = await PostgresScalarAsync(Store.ConnectionString, "SELECT count(*) FROM job_runs WHERE job = 'morning' AND status = 'Skipped'");
+        var deliveries = await PostgresScalarAsync(Store.ConnectionString, "SELECT count(*) FROM deliveries WHERE job = 'morning' AND status = 'SENT' AND attempts = 1");
+        var emails = Directory.GetFiles(Path.Combine(Store.Folder, "outbox"), "morning_*.eml");
 
         Assert.That(statuses, Is.EqualTo(1), "one run of (morning, yesterday) did the work");
         Assert.That(skipped, Is.GreaterThanOrEqualTo(2), "the other fires found the claim and skipped");
@@ -92,8 +73,8 @@ public sealed class ScheduledWorkerTests
     [Test]
     public async Task A_worker_stopped_over_a_fire_time_runs_the_missed_fire_once_on_restart()
     {
-        _store = await TestStore.CreateAsync("sqlite");
-        var environment = Environment("sqlite", _store.ConnectionString, _store.Folder, cron: "*/4 * * * * ?");
+        Store = await TestStore.CreateAsync("sqlite");
+        var environment = Environment("sqlite", Store.ConnectionString, Store.Folder, cron: "*/4 * * * * ?");
 
         var before = Start("worker", environment);
         await before.WaitUntilAsync(() => before.Fires.Count >= 1, Patience, "a first scheduled fire");
@@ -117,13 +98,6 @@ public sealed class ScheduledWorkerTests
         Assert.That(after.Fires.Count(f => f < downUntil), Is.EqualTo(1),
             $"the fires missed while down ({string.Join(", ", cronTimesMissed.Select(t => t.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)))}) run once, not each");
         Assert.That(after.Fires, Is.Unique);
-    }
-
-    private WorkerProcess Start(string name, IReadOnlyDictionary<string, string> environment)
-    {
-        var worker = WorkerProcess.Serve(name, environment);
-        _workers.Add(worker);
-        return worker;
     }
 
     /// <summary>The worker's environment: <paramref name="job"/> (first in config/schedule.json's list: ingest, then morning) fires on <paramref name="cron"/>.</summary>
