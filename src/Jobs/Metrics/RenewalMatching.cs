@@ -145,9 +145,20 @@ public static class RenewalMatching
     /// ordered by branch, insurer and policy number.
     /// </summary>
     public static IReadOnlyList<RenewalVerdict> Evaluate(
-        IEnumerable<Policy> policies, BusinessMonth month, DateOnly asOf, MetricsOptions options)
+        IEnumerable<Policy> policies, BusinessMonth month, DateOnly asOf, MetricsOptions options) =>
+        Evaluate(policies, [month], asOf, options);
+
+    /// <summary>
+    /// The verdicts of several months' cohorts: month by month in the order given, each month's
+    /// ordered as above. The candidates are indexed by VIN once for all the months (the morning
+    /// email evaluates seven months' cohorts over the 1.4M policies it reads on the 5M book; an
+    /// index per month took 5.2 s of its run).
+    /// </summary>
+    public static IReadOnlyList<RenewalVerdict> Evaluate(
+        IEnumerable<Policy> policies, IReadOnlyList<BusinessMonth> months, DateOnly asOf, MetricsOptions options)
     {
         ArgumentNullException.ThrowIfNull(policies);
+        ArgumentNullException.ThrowIfNull(months);
         ArgumentNullException.ThrowIfNull(options);
         var renewal = options.Renewal;
         var all = policies as IReadOnlyCollection<Policy> ?? [.. policies];
@@ -155,13 +166,18 @@ public static class RenewalMatching
             .Where(p => p.Coverage == renewal.Coverage)
             .ToLookup(p => p.Vin, StringComparer.Ordinal);
 
-        return all
-            .Where(p => IsInCohort(p, month, renewal.Coverage))
-            .OrderBy(p => p.BranchCode, StringComparer.Ordinal)
-            .ThenBy(p => p.InsurerCode, StringComparer.Ordinal)
-            .ThenBy(p => p.PolicyNo, StringComparer.Ordinal)
-            .Select(p => Verdict(p, byVin[p.Vin], asOf, renewal))
-            .ToList();
+        var verdicts = new List<RenewalVerdict>();
+        foreach (var month in months)
+        {
+            verdicts.AddRange(all
+                .Where(p => IsInCohort(p, month, renewal.Coverage))
+                .OrderBy(p => p.BranchCode, StringComparer.Ordinal)
+                .ThenBy(p => p.InsurerCode, StringComparer.Ordinal)
+                .ThenBy(p => p.PolicyNo, StringComparer.Ordinal)
+                .Select(p => Verdict(p, byVin[p.Vin], asOf, renewal)));
+        }
+
+        return verdicts;
     }
 
     private static RenewalVerdict Verdict(Policy expiring, IEnumerable<Policy> sameVin, DateOnly asOf, RenewalOptions options)

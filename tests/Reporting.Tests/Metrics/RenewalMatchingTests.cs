@@ -385,4 +385,23 @@ public class RenewalMatchingTests
 
         Assert.That((verdict.LeadDays, verdict.Window), Is.EqualTo(((int?)60, "W60")));
     }
+
+    [Test]
+    public void Several_months_at_once_give_each_month_s_verdicts_in_month_order()
+    {
+        // P1 expires in October and is renewed by Q1, which itself expires a year later; P2 expires
+        // in November, unrenewed. Q1 is a candidate for October and out of every cohort here.
+        var p1 = Expiring("P1").Build();
+        var q1 = Policies.RenewalOf(p1, "Q1").IssuedOn(15.October(2026));
+        var p2 = Policies.Commercial("P2").ExpiringOn(30.November(2026)).Build();
+        Policy[] policies = [p2, q1, p1];
+        var months = new[] { new BusinessMonth(2026, 10), new BusinessMonth(2026, 11) };
+        var options = MetricsOptions.CreateDefault();
+
+        var together = RenewalMatching.Evaluate(policies, months, LateAsOf, options);
+        var apart = months.SelectMany(m => RenewalMatching.Evaluate(policies, m, LateAsOf, options)).ToList();
+
+        Assert.That(together, Is.EqualTo(apart));
+        Assert.That(together.Select(v => (v.Expiring.PolicyNo, v.Status)), Is.EqualTo(new[] { ("P1", RenewalStatus.Renewed), ("P2", RenewalStatus.Lapsed) }));
+    }
 }
