@@ -309,15 +309,13 @@ public sealed class WorkbookRecalculationTests : IDisposable
         new DeliveryOptions { FinanceRecipients = ["finance@dealer.example"], GroupRecipients = ["gm@dealer.example"] });
 
     /// <summary>A store whose first matching policy version is a cent off, and whose ledger line may lose a loaded row.</summary>
-    private sealed class TamperedStore(IReportingStore inner, Func<PolicyVersion, bool> tamper, long? ledgerLine = null) : IReportingStore
+    private sealed class TamperedStore(IReportingStore inner, Func<PolicyVersion, bool> tamper, long? ledgerLine = null) : DelegatingStore(inner)
     {
         public PolicyKey? Tampered { get; private set; }
 
-        public string Provider => inner.Provider;
-
-        public async Task<IReadOnlyList<PolicyVersion>> GetPolicyVersionsAsync(DateOnly asOf, PolicySelection? selection = null, CancellationToken cancellationToken = default)
+        public override async Task<IReadOnlyList<PolicyVersion>> GetPolicyVersionsAsync(DateOnly asOf, PolicySelection? selection = null, CancellationToken cancellationToken = default)
         {
-            var versions = (await inner.GetPolicyVersionsAsync(asOf, selection, cancellationToken)).ToList();
+            var versions = (await Inner.GetPolicyVersionsAsync(asOf, selection, cancellationToken)).ToList();
             var index = versions.FindIndex(v => tamper(v));
             if (index >= 0)
             {
@@ -329,47 +327,7 @@ public sealed class WorkbookRecalculationTests : IDisposable
             return versions;
         }
 
-        public async Task<IReadOnlyList<IngestEntry>> GetLedgerAsync(string? source = null, CancellationToken cancellationToken = default) =>
-            [.. (await inner.GetLedgerAsync(source, cancellationToken)).Select(e => e.IngestId == ledgerLine ? e with { RowsLoaded = e.RowsLoaded - 1 } : e)];
-
-        public Task<IReadOnlyList<Policy>> GetPoliciesAsync(DateOnly asOf, PolicySelection? selection = null, CancellationToken cancellationToken = default) =>
-            inner.GetPoliciesAsync(asOf, selection, cancellationToken);
-
-        public Task<IReadOnlyList<BranchMonthTotals>> GetBranchMonthTotalsAsync(DateOnly asOf, DateRange period, CancellationToken cancellationToken = default) =>
-            inner.GetBranchMonthTotalsAsync(asOf, period, cancellationToken);
-
-        public Task<IReadOnlyList<Claim>> GetClaimsAsync(DateOnly asOf, DateRange? reported = null, CancellationToken cancellationToken = default) =>
-            inner.GetClaimsAsync(asOf, reported, cancellationToken);
-
-        public Task<IReadOnlyList<FollowUp>> GetFollowUpsAsync(DateOnly asOf, DateRange? policyExpiry = null, Coverage? policyCoverage = null, CancellationToken cancellationToken = default) =>
-            inner.GetFollowUpsAsync(asOf, policyExpiry, policyCoverage, cancellationToken);
-
-        public Task<IReadOnlyList<CohortFinal>> GetCohortFinalsAsync(string firstMonth, string lastMonth, CancellationToken cancellationToken = default) =>
-            inner.GetCohortFinalsAsync(firstMonth, lastMonth, cancellationToken);
-
-        public Task SaveCohortFinalsAsync(IReadOnlyList<CohortFinal> finals, CancellationToken cancellationToken = default) =>
-            inner.SaveCohortFinalsAsync(finals, cancellationToken);
-
-        public Task MigrateAsync(CancellationToken cancellationToken = default) => inner.MigrateAsync(cancellationToken);
-
-        public Task<IExtractLoad?> BeginLoadAsync(LoadHeader header, CancellationToken cancellationToken = default) => inner.BeginLoadAsync(header, cancellationToken);
-
-        public Task<long> RecordFailureAsync(LoadHeader header, LoadCounts counts, string failure, IReadOnlyList<RowIssue> issues, CancellationToken cancellationToken = default) =>
-            inner.RecordFailureAsync(header, counts, failure, issues, cancellationToken);
-
-        public Task<IngestEntry?> FindLoadedAsync(LoadHeader header, CancellationToken cancellationToken = default) => inner.FindLoadedAsync(header, cancellationToken);
-
-        public Task<long> RecordPullAsync(PulledFile pull, CancellationToken cancellationToken = default) => inner.RecordPullAsync(pull, cancellationToken);
-
-        public Task<PulledFile?> FindLatestPullAsync(string source, string remotePath, CancellationToken cancellationToken = default) =>
-            inner.FindLatestPullAsync(source, remotePath, cancellationToken);
-
-        public Task<IReadOnlyList<PulledFile>> GetPullsAsync(string? source = null, string? localFileName = null, int limit = 100, CancellationToken cancellationToken = default) =>
-            inner.GetPullsAsync(source, localFileName, limit, cancellationToken);
-
-        public Task RecordArchiveAsync(long pullId, string archivePath, DateTimeOffset archivedAt, CancellationToken cancellationToken = default) =>
-            inner.RecordArchiveAsync(pullId, archivePath, archivedAt, cancellationToken);
-
-        public Task<IReadOnlyList<RowIssue>> GetIssuesAsync(long ingestId, CancellationToken cancellationToken = default) => inner.GetIssuesAsync(ingestId, cancellationToken);
+        public override async Task<IReadOnlyList<IngestEntry>> GetLedgerAsync(string? source = null, CancellationToken cancellationToken = default) =>
+            [.. (await Inner.GetLedgerAsync(source, cancellationToken)).Select(e => e.IngestId == ledgerLine ? e with { RowsLoaded = e.RowsLoaded - 1 } : e)];
     }
 }
