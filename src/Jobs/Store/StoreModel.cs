@@ -67,6 +67,12 @@ public sealed record IngestEntry(
 /// candidates are of the renewal coverage only (SPEC §3.1), half the policies expiring in a month.
 /// The other terms keep every coverage.
 /// </param>
+/// <param name="OnVinsSold">
+/// Narrows every term to policies on a VIN of a policy (any version seen by the run, of
+/// <paramref name="ExpiringCoverage"/> when given) issued in the range: the cohort policies a
+/// renewal sold in the range may renew, and their candidates (yesterday's renewals of the morning
+/// email read the few thousand cars sold on D, not every cohort of seven months).
+/// </param>
 /// <param name="WithoutPersonalData">
 /// Leaves the plate, the customer's name and phone out (null): the metric rules never use them,
 /// so their reads do not carry personal data at all (SPEC §5), and skip decoding three columns of
@@ -80,7 +86,8 @@ public sealed record PolicySelection(
     DateRange? ClaimsReported = null,
     bool EffectiveOnExpiryVins = false,
     bool WithoutPersonalData = false,
-    Coverage? ExpiringCoverage = null)
+    Coverage? ExpiringCoverage = null,
+    DateRange? OnVinsSold = null)
 {
     public static readonly PolicySelection All = new();
 }

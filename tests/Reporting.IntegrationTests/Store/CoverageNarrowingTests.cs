@@ -79,6 +79,23 @@ public sealed class CoverageNarrowingTests(string provider)
     }
 
     [Test]
+    public async Task The_cars_sold_on_a_day_narrow_the_cohort_and_its_candidates_to_those_cars()
+    {
+        var selection = new PolicySelection(Expiry: September, Effective: RenewalWindow, EffectiveOnExpiryVins: true);
+        var tenth = new DateRange(new DateOnly(2026, 9, 10), new DateOnly(2026, 9, 10));
+        var eighteenth = new DateRange(new DateOnly(2026, 9, 18), new DateOnly(2026, 9, 18));
+
+        var soldOnTheTenth = await PolicyNosAsync(selection with { OnVinsSold = tenth });
+        var soldOnTheEighteenth = await PolicyNosAsync(selection with { OnVinsSold = eighteenth });
+        var commercialSoldOnTheEighteenth = await PolicyNosAsync(selection with { OnVinsSold = eighteenth, ExpiringCoverage = Coverage.COMMERCIAL });
+
+        Assert.That(soldOnTheTenth, Is.EqualTo(new[] { "NEW-C", "NEW-T", "OLD-C", "OLD-T" }));
+        Assert.That(soldOnTheEighteenth, Is.EqualTo(new[] { "NEXT-C", "ONLY-T" }));
+        // The second car's commercial sale renews nothing of the commercial cohort: it has no commercial policy expiring.
+        Assert.That(commercialSoldOnTheEighteenth, Is.Empty);
+    }
+
+    [Test]
     public async Task Follow_ups_narrowed_to_a_coverage_are_those_on_its_expiring_policies()
     {
         var all = await _store.Store.GetFollowUpsAsync(AsOf, September);

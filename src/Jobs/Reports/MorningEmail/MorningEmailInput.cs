@@ -13,9 +13,11 @@ namespace Reporting.Jobs.Reports.MorningEmail;
 /// </summary>
 /// <remarks>
 /// <para><c>Metrics</c>: the metrics of month(D) as of D (cohort, conversion, referral).</para>
-/// <para><c>Renewals</c>: the renewal verdicts as of D of every cohort in
-/// <see cref="MorningEmailRanges.Months"/> (yesterday's renewals, the call list); see
-/// <see cref="MorningEmailRanges.Renewals"/>.</para>
+/// <para><c>Renewals</c>: renewal verdicts as of D of cohorts in
+/// <see cref="MorningEmailRanges.Months"/>, at least those of every policy the emails show:
+/// each policy renewed by a policy sold on D (yesterday's renewals) and each policy expiring in
+/// <see cref="MorningEmailRanges.CallListExpiry"/> (the call list); see
+/// <see cref="MorningEmailRanges.Renewals"/>. Others may be present; the builder selects.</para>
 /// <para><c>FollowUps</c>: follow-ups as of D on policies expiring in
 /// <see cref="MorningEmailRanges.CallListExpiry"/>.</para>
 /// <para><c>BusinessZone</c>: the zone the footer's load times are shown in (SPEC §1).</para>
@@ -51,13 +53,20 @@ public sealed record MorningEmailInput(
 /// up to 60 days before its cover starts, starting 60 days before P expires, and every lead up to
 /// the top window, 90). A renewal sold further ahead is not counted as yesterday's.</para>
 /// <para>The call list reads policies expiring in [D, D + 30]: "expiring within the next 30 days"
-/// counts D itself (cover ends 24:00 on D, the email is read on D + 1) and D + 30.</para>
+/// counts D itself (cover ends 24:00 on D, the email is read on D + 1) and D + 30; their
+/// candidate renewals start in [D − 60, D + 31 + grace] (<c>CallListEffective</c>).</para>
+/// <para>A policy's verdict depends on the policies of its own car alone (SPEC §3.1), so the
+/// emails read two sets of cars, not seven months of cohorts: the cars sold on D (cohort policies
+/// of <c>Months</c> and their candidates, <see cref="PolicySelection.OnVinsSold"/>) and the cars
+/// of the call list. On the 5M book that is about 170 000 policies where the seven months'
+/// cohorts and candidates were 1.4 million.</para>
 /// </remarks>
 public sealed record MorningEmailRanges(
     IReadOnlyList<BusinessMonth> Months,
     DateRange CohortExpiry,
     DateRange RenewalEffective,
-    DateRange CallListExpiry)
+    DateRange CallListExpiry,
+    DateRange CallListEffective)
 {
     /// <summary>Days after D that the call list looks ahead, inclusive.</summary>
     public const int CallListDays = 30;
@@ -85,12 +94,41 @@ public sealed record MorningEmailRanges(
             new DateRange(
                 first.First.AddDays(-RenewalMatching.EarliestEffectiveDaysBeforeExpiry),
                 last.Last.AddDays(1 + options.Renewal.GraceDays)),
-            new DateRange(businessDate, businessDate.AddDays(CallListDays)));
+            new DateRange(businessDate, businessDate.AddDays(CallListDays)),
+            new DateRange(
+                businessDate.AddDays(-RenewalMatching.EarliestEffectiveDaysBeforeExpiry),
+                businessDate.AddDays(CallListDays + 1 + options.Renewal.GraceDays)));
+    }
+
+    /// <summary>The cohort policies of <see cref="Months"/> on the cars sold on D, and their candidate renewals.</summary>
+    public PolicySelection SoldOn(DateOnly businessDate, MetricsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new PolicySelection(
+            Expiry: CohortExpiry,
+            Effective: RenewalEffective,
+            EffectiveOnExpiryVins: true,
+            ExpiringCoverage: options.Renewal.Coverage,
+            OnVinsSold: new DateRange(businessDate, businessDate));
+    }
+
+    /// <summary>The policies expiring in <see cref="CallListExpiry"/> and their candidate renewals.</summary>
+    public PolicySelection CallList(MetricsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new PolicySelection(
+            Expiry: CallListExpiry,
+            Effective: CallListEffective,
+            EffectiveOnExpiryVins: true,
+            ExpiringCoverage: options.Renewal.Coverage);
     }
 
     /// <summary>
     /// The renewal rule of SPEC §3.1 (<see cref="RenewalMatching.Evaluate(IEnumerable{Domain.Policy}, IReadOnlyList{BusinessMonth}, DateOnly, MetricsOptions)"/>) over every month of
-    /// <see cref="Months"/> as of D: pure, so tests feed it policies directly.
+    /// <see cref="Months"/> as of D: pure, so tests feed it policies directly. A cohort policy's
+    /// verdict is right when every policy on its car that the rule may choose is among
+    /// <paramref name="policies"/>: the reads of <see cref="SoldOn"/> and <see cref="CallList"/> hold
+    /// them for every policy the emails show.
     /// </summary>
     public IReadOnlyList<RenewalVerdict> Renewals(IReadOnlyList<Policy> policies, DateOnly businessDate, MetricsOptions options) =>
         RenewalMatching.Evaluate(policies, Months, businessDate, options);

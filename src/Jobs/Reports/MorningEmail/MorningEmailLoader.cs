@@ -7,8 +7,9 @@ namespace Reporting.Jobs.Reports.MorningEmail;
 
 /// <summary>
 /// Reads what the morning emails of business date D need, as of D, never a whole table: the
-/// metrics input of month(D) (<see cref="MetricsInputQuery"/>), the cohorts and candidate renewals
-/// of <see cref="MorningEmailRanges.Months"/>, the follow-ups on the call list's policies, and the
+/// metrics input of month(D) (<see cref="MetricsInputQuery"/>), the policies of the cars sold on D
+/// and of the call list's cars (<see cref="MorningEmailRanges.SoldOn"/>,
+/// <see cref="MorningEmailRanges.CallList"/>), the follow-ups on the call list's policies, and the
 /// ingest ledger for the freshness footer.
 /// </summary>
 public static class MorningEmailLoader
@@ -29,15 +30,15 @@ public static class MorningEmailLoader
         // The reads are independent: they run side by side, each on its own connection.
         // The emails show no commission figure: leave out its two years of monthly sums.
         var metricsRead = MetricsInputQuery.LoadAsync(store, businessDate, month, options, withCommission: false, cancellationToken);
-        var policiesRead = store.GetPoliciesAsync(
-            businessDate,
-            new PolicySelection(Expiry: ranges.CohortExpiry, Effective: ranges.RenewalEffective, EffectiveOnExpiryVins: true),
-            cancellationToken);
+        var soldRead = store.GetPoliciesAsync(businessDate, ranges.SoldOn(businessDate, options), cancellationToken);
+        var callListRead = store.GetPoliciesAsync(businessDate, ranges.CallList(options), cancellationToken);
         var followUpsRead = store.GetFollowUpsAsync(businessDate, ranges.CallListExpiry, cancellationToken: cancellationToken);
         var freshnessRead = DataFreshness.ForAsync(store, context.Sources, businessDate, cancellationToken);
         var historyRead = CohortFinals.LoadAsync(context, businessDate, cancellationToken);
         var metrics = MetricsCalculator.Calculate(await metricsRead);
-        var renewals = ranges.Renewals(await policiesRead, businessDate, options);
+        // A car both sold on D and on the call list is in both reads: its policies once.
+        IReadOnlyList<Domain.Policy> policies = [.. (await soldRead).Concat(await callListRead).DistinctBy(p => p.Key)];
+        var renewals = ranges.Renewals(policies, businessDate, options);
         var followUps = await followUpsRead;
         var freshness = await freshnessRead;
         var history = await historyRead;

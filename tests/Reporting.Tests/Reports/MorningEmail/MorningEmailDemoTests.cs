@@ -140,6 +140,28 @@ public sealed partial class MorningEmailDemoTests
         Assert.That(_messages.Where(m => m.HtmlBody.Contains("<script", StringComparison.OrdinalIgnoreCase) || m.HtmlBody.Contains("<i>", StringComparison.Ordinal)).Select(m => m.Key), Is.Empty);
     }
 
+    [TestCase("2026-11-21")]
+    [TestCase("2026-11-16")]
+    [TestCase("2026-11-12")]
+    public async Task The_cars_sold_on_the_day_and_the_call_list_cars_give_the_emails_the_whole_book_gives(string date)
+    {
+        var d = DateOnly.ParseExact(date, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var input = await MorningEmailLoader.LoadAsync(_context, d, TimeZoneInfo.Utc);
+        var everyPolicy = await _store.Store.GetPoliciesAsync(d);
+        var whole = input with { Renewals = MorningEmailRanges.For(d, _context.Metrics).Renewals(everyPolicy, d, _context.Metrics) };
+
+        var narrowed = MorningEmailBuilder.Build(input);
+        var expected = MorningEmailBuilder.Build(whole);
+
+        Assert.That(input.Renewals, Has.Count.LessThan(whole.Renewals.Count / 2), "the reads are narrower than the book");
+        Assert.That(expected.Group.Total.Yesterday.Count, Is.GreaterThan(0), "the day has renewals to compare");
+        Assert.That(expected.Group.Total.CallListSize, Is.GreaterThan(0), "the day has a call list to compare");
+        Assert.That(narrowed.Branches.Select(b => b.Yesterday), Is.EqualTo(expected.Branches.Select(b => b.Yesterday)));
+        Assert.That(narrowed.Branches.SelectMany(b => b.CallList), Is.EqualTo(expected.Branches.SelectMany(b => b.CallList)));
+        Assert.That(narrowed.Group.Branches, Is.EqualTo(expected.Group.Branches));
+        Assert.That(narrowed.Group.Total, Is.EqualTo(expected.Group.Total));
+    }
+
     [Test]
     public async Task Building_again_gives_identical_messages()
     {
