@@ -101,8 +101,11 @@ internal sealed class SqlMonthlySums(IStoreQueries queries)
                 break;
             case ExtractDataset.Claims:
                 // The dataset's first file holds every claim there is: its pairs are all the pairs.
+                // No DISTINCT: IN keeps each key once anyway, and for DISTINCT SQLite read the file's
+                // rows through the (insurer, policy) index of the whole table, in its order, instead
+                // of by rowid (a daily claims file on the 5M book: 0.26 s a pass instead of 0.05 s).
                 var policies = await AnyAsync(connection, transaction, "SELECT 1 FROM policy_versions", null, cancellationToken);
-                await SupersedeKeepingPairsAsync(!policies ? null : others ? $"SELECT DISTINCT f.insurer_code, f.policy_no FROM {fileRows} f" : EveryPolicy);
+                await SupersedeKeepingPairsAsync(!policies ? null : others ? $"SELECT f.insurer_code, f.policy_no FROM {fileRows} f" : EveryPolicy);
                 break;
             case ExtractDataset.FollowUps:
                 await SupersedeKeepingPairsAsync(null);
