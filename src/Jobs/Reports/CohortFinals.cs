@@ -51,12 +51,34 @@ public static class CohortFinals
         var computed = new List<CohortFinal>();
         foreach (var month in missing)
         {
-            var input = await MetricsInputQuery.LoadAsync(context.Store, asOf, month, context.Metrics, withCommission: false, cancellationToken);
-            computed.AddRange(From(MetricsCalculator.Calculate(input).Report, asOf));
+            computed.AddRange(From(month, await RenewalRowsAsync(context, asOf, month, cancellationToken), asOf));
         }
 
         await context.Store.SaveCohortFinalsAsync(computed, cancellationToken);
         return [.. kept.Concat(computed).OrderBy(f => f.Month, StringComparer.Ordinal).ThenBy(f => f.Branch, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// The renewal rows of <paramref name="month"/> as of <paramref name="asOf"/>, as the month's
+    /// metrics have them (SPEC §3.1), from the cohort and its candidate renewals alone: the rule
+    /// reads nothing else, so the month's sales, cancellations, claims and follow-ups are not read
+    /// (on the 5M book, the morning that keeps a newly closed cohort read a second month's whole
+    /// metrics input beside its own).
+    /// </summary>
+    private static async Task<IReadOnlyList<RenewalRow>> RenewalRowsAsync(ReportContext context, DateOnly asOf, BusinessMonth month, CancellationToken cancellationToken)
+    {
+        var options = context.Metrics;
+        var ranges = MetricsDateRanges.For(month, options);
+        var policies = await context.Store.GetPoliciesAsync(
+            asOf,
+            new PolicySelection(
+                Expiry: ranges.CohortExpiry,
+                Effective: ranges.RenewalEffective,
+                EffectiveOnExpiryVins: true,
+                WithoutPersonalData: true,
+                ExpiringCoverage: options.Renewal.Coverage),
+            cancellationToken);
+        return RenewalMatching.Rollup(RenewalMatching.Evaluate(policies, month, asOf, options));
     }
 
     /// <summary>
@@ -67,8 +89,15 @@ public static class CohortFinals
     public static IReadOnlyList<CohortFinal> From(MetricsReport report, DateOnly asOf)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var month = report.Month.ToString();
-        var rows = report.Renewal
+        return From(report.Month, report.Renewal, asOf);
+    }
+
+    /// <summary>As above, from the month's renewal rows.</summary>
+    public static IReadOnlyList<CohortFinal> From(BusinessMonth cohort, IEnumerable<RenewalRow> renewalRows, DateOnly asOf)
+    {
+        ArgumentNullException.ThrowIfNull(renewalRows);
+        var month = cohort.ToString();
+        var rows = renewalRows
             .Where(r => r.Insurer == "*" && r.Advisor == "*")
             .Select(r => new CohortFinal(month, r.Branch, r.Due, r.Renewed, asOf))
             .ToList();

@@ -163,6 +163,22 @@ public sealed partial class MorningEmailDemoTests
     }
 
     [Test]
+    public async Task The_kept_figures_of_each_closed_cohort_are_its_month_s_renewal_rows()
+    {
+        var kept = await CohortFinals.LoadAsync(_context, D);
+        var months = CohortFinals.ClosedMonths(D, _context.Metrics.Renewal.GraceDays);
+        var expected = new List<CohortFinal>();
+        foreach (var month in months)
+        {
+            var report = MetricsCalculator.Calculate(await MetricsInputQuery.LoadAsync(_store.Store, D, month, _context.Metrics)).Report;
+            expected.AddRange(CohortFinals.From(report, D));
+        }
+
+        Assert.That(expected.Where(f => f.Branch == CohortFinals.Group).Sum(f => f.Due), Is.GreaterThan(0), "the closed cohorts have policies");
+        Assert.That(kept, Is.EquivalentTo(expected));
+    }
+
+    [Test]
     public async Task Building_again_gives_identical_messages()
     {
         var again = await MorningReport.BuildAsync(_context, D);
