@@ -58,7 +58,7 @@ public sealed record MorningEmailInput(
 /// <para>A policy's verdict depends on the policies of its own car alone (SPEC §3.1), so the
 /// emails read two sets of cars, not seven months of cohorts: the cars sold on D (cohort policies
 /// of <c>Months</c> and their candidates, <see cref="PolicySelection.OnVinsSold"/>) and the cars
-/// of the call list. On the 5M book that is about 170 000 policies where the seven months'
+/// of the call list. On the 5M book that is about 130 000 policies where the seven months'
 /// cohorts and candidates were 1.4 million.</para>
 /// </remarks>
 public sealed record MorningEmailRanges(
