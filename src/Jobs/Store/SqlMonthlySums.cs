@@ -185,6 +185,10 @@ internal sealed class SqlMonthlySums(IStoreQueries queries)
     private async Task KeepClaimDeltasAsync(DbConnection connection, DbTransaction transaction, long ingestId, string policyKeys, bool before, CancellationToken cancellationToken)
     {
         // Before the file, its pairs come off (start negative, end positive); after it they go in.
+        // Each pair gives its start and its end in one pass over the join (the pairs, materialised
+        // once, crossed with two rows): a UNION ALL of the two read the pairs twice, and SQLite ran
+        // the join twice (the 1M book's first claims file: 2.55 s -> 2.2-2.3 s). Without
+        // MATERIALIZED, PostgreSQL inlines the pairs into the cross join and plans it worse (3.9 s -> 4.3 s).
         var (starts, ends) = before ? ("-", "") : ("", "-");
         var others = before ? "AND c.ingest_id <> @id AND p.ingest_id <> @id " : "";
         var pairs =
@@ -195,12 +199,13 @@ internal sealed class SqlMonthlySums(IStoreQueries queries)
             "FROM claim_versions c JOIN policy_versions p ON p.insurer_code = c.insurer_code AND p.policy_no = c.policy_no " +
             $"WHERE {(policyKeys == EveryPolicy ? "" : $"(c.insurer_code, c.policy_no) IN ({policyKeys}) AND ")}c.status <> 'WITHDRAWN' AND p.branch_code <> '' {others}";
         await connection.ExecuteAsync(new CommandDefinition(
-            $"WITH pairs AS ({pairs}) " +
+            $"WITH pairs AS MATERIALIZED ({pairs}) " +
             "INSERT INTO claim_month_deltas (on_date, branch_code, insurer_code, month, claims_fen) " +
             "SELECT on_date, branch_code, insurer_code, month, SUM(fen) FROM (" +
-            $"SELECT live_from AS on_date, branch_code, insurer_code, month, {starts}fen AS fen FROM pairs WHERE live_to IS NULL OR live_to > live_from " +
-            "UNION ALL " +
-            $"SELECT live_to, branch_code, insurer_code, month, {ends}fen FROM pairs WHERE live_to > live_from" +
+            "SELECT CASE WHEN e.k = 0 THEN x.live_from ELSE x.live_to END AS on_date, x.branch_code, x.insurer_code, x.month, " +
+            $"CASE WHEN e.k = 0 THEN {starts}x.fen ELSE {ends}x.fen END AS fen " +
+            "FROM pairs x CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1) e " +
+            "WHERE (e.k = 0 AND (x.live_to IS NULL OR x.live_to > x.live_from)) OR (e.k = 1 AND x.live_to > x.live_from)" +
             ") d GROUP BY on_date, branch_code, insurer_code, month HAVING SUM(fen) <> 0 " +
             "ON CONFLICT (on_date, branch_code, insurer_code, month) DO UPDATE SET claims_fen = claim_month_deltas.claims_fen + excluded.claims_fen",
             new { id = ingestId },
