@@ -96,16 +96,9 @@ switch (command)
             }
             else
             {
-                var admin = Environment.GetEnvironmentVariable("REPORTING_BENCH_POSTGRES") ?? throw new InvalidOperationException("set REPORTING_BENCH_POSTGRES");
                 var schema = "bench_" + source.Name;
-                await using (var connection = new NpgsqlConnection(admin))
-                {
-                    await connection.OpenAsync();
-                    await using var reset = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}", connection);
-                    await reset.ExecuteNonQueryAsync();
-                }
-
-                store = new PostgresReportingStore(new NpgsqlConnectionStringBuilder(admin) { SearchPath = schema, CommandTimeout = 0 }.ToString(), TimeProvider.System);
+                await ResetSchemaAsync(schema);
+                store = OpenPostgres(schema);
             }
 
             await store.MigrateAsync();
@@ -434,15 +427,16 @@ async Task<long> LoadIntoAsync(IReportingStore store, Func<string, bool> include
 }
 
 // The PostgreSQL server of the run (REPORTING_BENCH_POSTGRES), a schema per use.
-string PostgresConnection(string schema) => new NpgsqlConnectionStringBuilder(
-    Environment.GetEnvironmentVariable("REPORTING_BENCH_POSTGRES") ?? throw new InvalidOperationException("set REPORTING_BENCH_POSTGRES"))
-{ SearchPath = schema, CommandTimeout = 0 }.ToString();
+static string PostgresServer() =>
+    Environment.GetEnvironmentVariable("REPORTING_BENCH_POSTGRES") ?? throw new InvalidOperationException("set REPORTING_BENCH_POSTGRES");
+
+string PostgresConnection(string schema) => new NpgsqlConnectionStringBuilder(PostgresServer()) { SearchPath = schema, CommandTimeout = 0 }.ToString();
 
 IReportingStore OpenPostgres(string schema) => new PostgresReportingStore(PostgresConnection(schema), TimeProvider.System);
 
 async Task ResetSchemaAsync(string schema)
 {
-    await using var connection = new NpgsqlConnection(Environment.GetEnvironmentVariable("REPORTING_BENCH_POSTGRES"));
+    await using var connection = new NpgsqlConnection(PostgresServer());
     await connection.OpenAsync();
     await using var reset = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}", connection);
     await reset.ExecuteNonQueryAsync();
