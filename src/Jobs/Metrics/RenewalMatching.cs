@@ -151,8 +151,8 @@ public static class RenewalMatching
     /// <summary>
     /// The verdicts of several months' cohorts: month by month in the order given, each month's
     /// ordered as above. The candidates are indexed by VIN once for all the months (the morning
-    /// email evaluates seven months' cohorts over the 1.4M policies it reads on the 5M book; an
-    /// index per month took 5.2 s of its run).
+    /// email evaluates seven months' cohorts at once; when it read every policy of those cohorts,
+    /// 1.4M on the 5M book, an index per month took 5.2 s of its run).
     /// </summary>
     public static IReadOnlyList<RenewalVerdict> Evaluate(
         IEnumerable<Policy> policies, IReadOnlyList<BusinessMonth> months, DateOnly asOf, MetricsOptions options)

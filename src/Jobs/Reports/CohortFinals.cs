@@ -67,18 +67,8 @@ public static class CohortFinals
     /// </summary>
     private static async Task<IReadOnlyList<RenewalRow>> RenewalRowsAsync(ReportContext context, DateOnly asOf, BusinessMonth month, CancellationToken cancellationToken)
     {
-        var options = context.Metrics;
-        var ranges = MetricsDateRanges.For(month, options);
-        var policies = await context.Store.GetPoliciesAsync(
-            asOf,
-            new PolicySelection(
-                Expiry: ranges.CohortExpiry,
-                Effective: ranges.RenewalEffective,
-                EffectiveOnExpiryVins: true,
-                WithoutPersonalData: true,
-                ExpiringCoverage: options.Renewal.Coverage),
-            cancellationToken);
-        return RenewalMatching.Rollup(RenewalMatching.Evaluate(policies, month, asOf, options));
+        var policies = await context.Store.GetPoliciesAsync(asOf, MetricsInputQuery.CohortAndCandidates(MetricsDateRanges.For(month, context.Metrics), context.Metrics), cancellationToken);
+        return RenewalMatching.Rollup(RenewalMatching.Evaluate(policies, month, asOf, context.Metrics));
     }
 
     /// <summary>

@@ -32,15 +32,7 @@ public static class MetricsInputQuery
 
         var policiesRead = store.GetPoliciesAsync(
             asOf,
-            new PolicySelection(
-                Expiry: ranges.CohortExpiry,
-                Effective: ranges.RenewalEffective,
-                EffectiveOnExpiryVins: true,
-                Issue: monthRange,
-                Cancel: monthRange,
-                ClaimsReported: monthRange,
-                WithoutPersonalData: true,
-                ExpiringCoverage: options.Renewal.Coverage),
+            CohortAndCandidates(ranges, options) with { Issue = monthRange, Cancel = monthRange, ClaimsReported = monthRange },
             cancellationToken);
         var totalsRead = store.GetBranchMonthTotalsAsync(asOf, withCommission ? ranges.Activity : monthRange, cancellationToken);
         var claimsRead = store.GetClaimsAsync(asOf, monthRange, cancellationToken);
@@ -59,5 +51,21 @@ public static class MetricsInputQuery
         }
 
         return new MetricsInput(asOf, month, policies, await claimsRead, await followUpsRead, options, totals, WithoutCommission: !withCommission);
+    }
+
+    /// <summary>
+    /// The policies the renewal rule of a month reads (SPEC §3.1): its cohort and the candidate
+    /// renewals on its VINs (<paramref name="ranges"/>), of the renewal coverage, without personal data.
+    /// </summary>
+    public static PolicySelection CohortAndCandidates(MetricsDateRanges ranges, MetricsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(ranges);
+        ArgumentNullException.ThrowIfNull(options);
+        return new PolicySelection(
+            Expiry: ranges.CohortExpiry,
+            Effective: ranges.RenewalEffective,
+            EffectiveOnExpiryVins: true,
+            WithoutPersonalData: true,
+            ExpiringCoverage: options.Renewal.Coverage);
     }
 }

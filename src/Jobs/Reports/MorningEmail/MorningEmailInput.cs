@@ -54,7 +54,8 @@ public sealed record MorningEmailInput(
 /// the top window, 90). A renewal sold further ahead is not counted as yesterday's.</para>
 /// <para>The call list reads policies expiring in [D, D + 30]: "expiring within the next 30 days"
 /// counts D itself (cover ends 24:00 on D, the email is read on D + 1) and D + 30; their
-/// candidate renewals start in [D − 60, D + 31 + grace] (<c>CallListEffective</c>).</para>
+/// candidate renewals start in [D − 60, D + 31 + grace] (<c>CallListEffective</c>). Yesterday's
+/// renewals are those sold on D (<c>Sold</c>).</para>
 /// <para>A policy's verdict depends on the policies of its own car alone (SPEC §3.1), so the
 /// emails read two sets of cars, not seven months of cohorts: the cars sold on D (cohort policies
 /// of <c>Months</c> and their candidates, <see cref="PolicySelection.OnVinsSold"/>) and the cars
@@ -66,7 +67,8 @@ public sealed record MorningEmailRanges(
     DateRange CohortExpiry,
     DateRange RenewalEffective,
     DateRange CallListExpiry,
-    DateRange CallListEffective)
+    DateRange CallListEffective,
+    DateRange Sold)
 {
     /// <summary>Days after D that the call list looks ahead, inclusive.</summary>
     public const int CallListDays = 30;
@@ -97,11 +99,12 @@ public sealed record MorningEmailRanges(
             new DateRange(businessDate, businessDate.AddDays(CallListDays)),
             new DateRange(
                 businessDate.AddDays(-RenewalMatching.EarliestEffectiveDaysBeforeExpiry),
-                businessDate.AddDays(CallListDays + 1 + options.Renewal.GraceDays)));
+                businessDate.AddDays(CallListDays + 1 + options.Renewal.GraceDays)),
+            new DateRange(businessDate, businessDate));
     }
 
-    /// <summary>The cohort policies of <see cref="Months"/> on the cars sold on D, and their candidate renewals.</summary>
-    public PolicySelection SoldOn(DateOnly businessDate, MetricsOptions options)
+    /// <summary>The cohort policies of <see cref="Months"/> on the cars sold on D (<see cref="Sold"/>), and their candidate renewals.</summary>
+    public PolicySelection SoldOn(MetricsOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         return new PolicySelection(
@@ -109,7 +112,7 @@ public sealed record MorningEmailRanges(
             Effective: RenewalEffective,
             EffectiveOnExpiryVins: true,
             ExpiringCoverage: options.Renewal.Coverage,
-            OnVinsSold: new DateRange(businessDate, businessDate));
+            OnVinsSold: Sold);
     }
 
     /// <summary>The policies expiring in <see cref="CallListExpiry"/> and their candidate renewals.</summary>

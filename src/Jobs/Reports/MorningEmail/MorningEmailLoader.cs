@@ -30,7 +30,7 @@ public static class MorningEmailLoader
         // The reads are independent: they run side by side, each on its own connection.
         // The emails show no commission figure: leave out its two years of monthly sums.
         var metricsRead = MetricsInputQuery.LoadAsync(store, businessDate, month, options, withCommission: false, cancellationToken);
-        var soldRead = store.GetPoliciesAsync(businessDate, ranges.SoldOn(businessDate, options), cancellationToken);
+        var soldRead = store.GetPoliciesAsync(businessDate, ranges.SoldOn(options), cancellationToken);
         var callListRead = store.GetPoliciesAsync(businessDate, ranges.CallList(options), cancellationToken);
         var followUpsRead = store.GetFollowUpsAsync(businessDate, ranges.CallListExpiry, cancellationToken: cancellationToken);
         var freshnessRead = DataFreshness.ForAsync(store, context.Sources, businessDate, cancellationToken);
