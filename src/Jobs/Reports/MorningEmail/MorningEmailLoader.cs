@@ -1,4 +1,5 @@
 // SPEC §2.5 what a run sees, §4 morning emails: the store reads behind one morning, each bounded by date.
+using Reporting.Jobs.Domain;
 using Reporting.Jobs.Extract;
 using Reporting.Jobs.Metrics;
 using Reporting.Jobs.Store;
@@ -35,10 +36,11 @@ public static class MorningEmailLoader
         var followUpsRead = store.GetFollowUpsAsync(businessDate, ranges.CallListExpiry, cancellationToken: cancellationToken);
         var freshnessRead = DataFreshness.ForAsync(store, context.Sources, businessDate, cancellationToken);
         var historyRead = CohortFinals.LoadAsync(context, businessDate, cancellationToken);
+        // The cars' verdicts as soon as their two reads are in, beside the other reads and the
+        // month's metrics (on the 5M book 0.7 s of work that ran after the metrics' 1.4 s).
+        var renewalsRun = RenewalsAsync(soldRead, callListRead, ranges, businessDate, options);
         var metrics = MetricsCalculator.Calculate(await metricsRead);
-        // A car both sold on D and on the call list is in both reads: its policies once.
-        IReadOnlyList<Domain.Policy> policies = [.. (await soldRead).Concat(await callListRead).DistinctBy(p => p.Key)];
-        var renewals = ranges.Renewals(policies, businessDate, options);
+        var renewals = await renewalsRun;
         var followUps = await followUpsRead;
         var freshness = await freshnessRead;
         var history = await historyRead;
@@ -46,5 +48,18 @@ public static class MorningEmailLoader
         return new MorningEmailInput(
             businessDate, metrics, renewals, followUps, freshness, context.Reference, options, context.Sources, businessZone, context.Banner, history,
             (context.Morning ?? MorningEmailOptions.Default).CallListRows);
+    }
+
+    private static async Task<IReadOnlyList<RenewalVerdict>> RenewalsAsync(
+        Task<IReadOnlyList<Policy>> soldRead, Task<IReadOnlyList<Policy>> callListRead, MorningEmailRanges ranges, DateOnly businessDate, MetricsOptions options)
+    {
+        var sold = await soldRead;
+        var callList = await callListRead;
+        return await Task.Run(() =>
+        {
+            // A car both sold on D and on the call list is in both reads: its policies once.
+            IReadOnlyList<Policy> policies = [.. sold.Concat(callList).DistinctBy(p => p.Key)];
+            return ranges.Renewals(policies, businessDate, options);
+        });
     }
 }
