@@ -19,7 +19,8 @@ namespace Reporting.Jobs.Reports.MorningEmail;
 /// <see cref="MorningEmailRanges.CallListExpiry"/> (the call list); see
 /// <see cref="MorningEmailRanges.Renewals"/>. Others may be present; the builder selects.</para>
 /// <para><c>FollowUps</c>: follow-ups as of D on policies expiring in
-/// <see cref="MorningEmailRanges.CallListExpiry"/>.</para>
+/// <see cref="MorningEmailRanges.CallListExpiry"/>; others may be present (the loader reads the
+/// month's metrics' with them).</para>
 /// <para><c>BusinessZone</c>: the zone the footer's load times are shown in (SPEC §1).</para>
 /// <para><c>CohortHistory</c>: the kept final figures of the last six closed cohorts
 /// (<see cref="CohortFinals"/>), for the rate history; none when not read.</para>

@@ -10,8 +10,8 @@ namespace Reporting.Jobs.Reports.MorningEmail;
 /// Reads what the morning emails of business date D need, as of D, never a whole table: the
 /// metrics input of month(D) (<see cref="MetricsInputQuery"/>), the policies of the cars sold on D
 /// and of the call list's cars (<see cref="MorningEmailRanges.SoldOn"/>,
-/// <see cref="MorningEmailRanges.CallList"/>), the follow-ups on the call list's policies, and the
-/// ingest ledger for the freshness footer.
+/// <see cref="MorningEmailRanges.CallList"/>), the follow-ups on the call list's policies and the
+/// month's cohort (one read for both), and the ingest ledger for the freshness footer.
 /// </summary>
 public static class MorningEmailLoader
 {
@@ -30,10 +30,18 @@ public static class MorningEmailLoader
 
         // The reads are independent: they run side by side, each on its own connection.
         // The emails show no commission figure: leave out its two years of monthly sums.
-        var metricsRead = MetricsInputQuery.LoadAsync(store, businessDate, month, options, withCommission: false, cancellationToken);
+        // The follow-ups of the month's metrics and of the call list in one read: the policies
+        // expiring in either range, of the renewal coverage (the call list's policies are cohort
+        // policies); the rules and the builder look a follow-up up by its policy, so the wider
+        // set changes neither, and the store scans its follow-ups once (PostgreSQL: the whole table).
+        var followUpsRead = store.GetFollowUpsAsync(
+            businessDate,
+            MetricsDateRanges.For(month, options).CohortExpiry.Union(ranges.CallListExpiry),
+            options.Renewal.Coverage,
+            cancellationToken);
+        var metricsRead = MetricsInputQuery.LoadAsync(store, businessDate, month, options, withCommission: false, followUpsRead, cancellationToken);
         var soldRead = store.GetPoliciesAsync(businessDate, ranges.SoldOn(options), cancellationToken);
         var callListRead = store.GetPoliciesAsync(businessDate, ranges.CallList(options), cancellationToken);
-        var followUpsRead = store.GetFollowUpsAsync(businessDate, ranges.CallListExpiry, cancellationToken: cancellationToken);
         var freshnessRead = DataFreshness.ForAsync(store, context.Sources, businessDate, cancellationToken);
         var historyRead = CohortFinals.LoadAsync(context, businessDate, cancellationToken);
         // The cars' verdicts as soon as their two reads are in, beside the other reads and the

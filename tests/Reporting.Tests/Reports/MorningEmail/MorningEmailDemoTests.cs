@@ -143,12 +143,17 @@ public sealed partial class MorningEmailDemoTests
     [TestCase("2026-11-21")]
     [TestCase("2026-11-16")]
     [TestCase("2026-11-12")]
-    public async Task The_cars_sold_on_the_day_and_the_call_list_cars_give_the_emails_the_whole_book_gives(string date)
+    public async Task The_morning_s_narrowed_reads_give_the_emails_the_whole_book_gives(string date)
     {
         var d = DateOnly.ParseExact(date, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var input = await MorningEmailLoader.LoadAsync(_context, d, TimeZoneInfo.Utc);
         var everyPolicy = await _store.Store.GetPoliciesAsync(d);
-        var whole = input with { Renewals = MorningEmailRanges.For(d, _context.Metrics).Renewals(everyPolicy, d, _context.Metrics) };
+        var whole = input with
+        {
+            Renewals = MorningEmailRanges.For(d, _context.Metrics).Renewals(everyPolicy, d, _context.Metrics),
+            FollowUps = await _store.Store.GetFollowUpsAsync(d),
+            Metrics = MetricsCalculator.Calculate(await MetricsInputQuery.LoadAsync(_store.Store, d, BusinessMonth.Of(d), _context.Metrics, withCommission: false)),
+        };
 
         var narrowed = MorningEmailBuilder.Build(input);
         var expected = MorningEmailBuilder.Build(whole);
@@ -158,6 +163,7 @@ public sealed partial class MorningEmailDemoTests
         Assert.That(expected.Group.Total.CallListSize, Is.GreaterThan(0), "the day has a call list to compare");
         Assert.That(narrowed.Branches.Select(b => b.Yesterday), Is.EqualTo(expected.Branches.Select(b => b.Yesterday)));
         Assert.That(narrowed.Branches.SelectMany(b => b.CallList), Is.EqualTo(expected.Branches.SelectMany(b => b.CallList)));
+        Assert.That(narrowed.Branches.SelectMany(b => b.Conversion), Is.EqualTo(expected.Branches.SelectMany(b => b.Conversion)));
         Assert.That(narrowed.Group.Branches, Is.EqualTo(expected.Group.Branches));
         Assert.That(narrowed.Group.Total, Is.EqualTo(expected.Group.Total));
     }
