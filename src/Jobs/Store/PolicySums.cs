@@ -28,23 +28,18 @@ internal sealed class PolicySums
     }
 
     /// <summary>The rows to insert, in key order.</summary>
-    public IEnumerable<object> Rows(long ingestId) => _sums
+    public IReadOnlyList<Row> Rows() => [.. _sums
         .OrderBy(s => s.Key.Branch, StringComparer.Ordinal)
         .ThenBy(s => s.Key.Insurer, StringComparer.Ordinal)
         .ThenBy(s => s.Key.Month)
-        .Select(s => new
-        {
-            IngestId = ingestId,
-            s.Key.Branch,
-            s.Key.Insurer,
-            Month = s.Key.Month.ToString(),
-            s.Value.Issued,
-            s.Value.Refund,
-        });
+        .Select(s => new Row(s.Key.Branch, s.Key.Insurer, s.Key.Month.ToString(), s.Value.Issued, s.Value.Refund))];
 
     private void Add((string, string, BusinessMonth) key, long issued, long refund)
     {
         var (i, r) = _sums.GetValueOrDefault(key);
         _sums[key] = (i + issued, r + refund);
     }
+
+    /// <summary>One row of <c>ingest_month_sums</c> without its ingest.</summary>
+    public sealed record Row(string Branch, string Insurer, string Month, long Issued, long Refund);
 }

@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Globalization;
+using System.Text;
 using Dapper;
 using Reporting.Jobs.Domain;
 
@@ -214,6 +216,9 @@ internal sealed class SqlMonthlySums(IStoreQueries queries)
             cancellationToken: cancellationToken));
     }
 
+    /// <summary>Sums rows one INSERT carries: 5 parameters each, well under both engines' limits.</summary>
+    private const int SumsPerStatement = 500;
+
     /// <summary>
     /// Keeps the monthly premium sums of the policies a file loaded; see
     /// <see cref="BranchMonthTotalsSql"/>. The sums come from <paramref name="sums"/>, added up as
@@ -227,11 +232,25 @@ internal sealed class SqlMonthlySums(IStoreQueries queries)
         const string Insert = "INSERT INTO ingest_month_sums (ingest_id, branch_code, insurer_code, month, issued_fen, refund_fen) ";
         if (sums is not null)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                Insert + "VALUES (@IngestId, @Branch, @Insurer, @Month, @Issued, @Refund)",
-                sums.Rows(ingestId),
-                transaction,
-                cancellationToken: cancellationToken));
+            // Many rows a statement, not a statement a row: on PostgreSQL each is a round trip
+            // (a daily file's 27 sums took 7 ms of its 85).
+            foreach (var chunk in sums.Rows().Chunk(SumsPerStatement))
+            {
+                var values = new StringBuilder();
+                var parameters = new DynamicParameters(new { id = ingestId });
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    values.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ", ")}(@id, @b{i}, @n{i}, @m{i}, @x{i}, @y{i})");
+                    parameters.Add("b" + i.ToString(CultureInfo.InvariantCulture), chunk[i].Branch);
+                    parameters.Add("n" + i.ToString(CultureInfo.InvariantCulture), chunk[i].Insurer);
+                    parameters.Add("m" + i.ToString(CultureInfo.InvariantCulture), chunk[i].Month);
+                    parameters.Add("x" + i.ToString(CultureInfo.InvariantCulture), chunk[i].Issued);
+                    parameters.Add("y" + i.ToString(CultureInfo.InvariantCulture), chunk[i].Refund);
+                }
+
+                await connection.ExecuteAsync(new CommandDefinition(Insert + "VALUES " + values, parameters, transaction, cancellationToken: cancellationToken));
+            }
+
             return;
         }
 
