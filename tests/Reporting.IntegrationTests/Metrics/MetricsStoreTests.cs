@@ -176,6 +176,41 @@ public sealed class MetricsStoreTests(string provider)
     }
 
     [Test]
+    public async Task Monthly_totals_of_a_file_with_more_sums_than_one_insert_carries_are_all_kept()
+    {
+        // 6 branches × 4 insurers × 24 months: 576 premium sums from one file, more than the 500
+        // rows one INSERT of the load carries; each sum is one policy's, 1 000.00 plus its number in fen.
+        string[] branches = ["B01", "B02", "B03", "B04", "B05", "B06"];
+        string[] insurers = ["PICC", "PINGAN", "CPIC", "SUNSHINE"];
+        static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var rows = new List<string>();
+        foreach (var branch in branches)
+        {
+            foreach (var insurer in insurers)
+            {
+                for (var m = 0; m < 24; m++)
+                {
+                    var n = rows.Count + 1;
+                    var issue = new DateOnly(2024, 11, 5).AddMonths(m);
+                    rows.Add(CanonicalCsv.Policy(
+                        string.Create(CultureInfo.InvariantCulture, $"P{n:D4}"), insurer: insurer, branch: branch, issue: Iso(issue), effective: Iso(issue.AddDays(1)),
+                        expiry: Iso(issue.AddYears(1)), premium: (1000m + n / 100m).ToString("0.00", CultureInfo.InvariantCulture)));
+                }
+            }
+        }
+
+        await using var store = await TestStore.CreateAsync(provider);
+        var result = await store.Loader().LoadFileAsync(TestStore.ConfiguredSources().Get("policies"), store.WriteFile("policies_20261031.csv", CanonicalCsv.Policies([.. rows])));
+        var asOf = new DateOnly(2026, 10, 31);
+
+        var sums = await store.Store.GetBranchMonthTotalsAsync(asOf, new DateRange(new DateOnly(2024, 11, 1), asOf));
+
+        Assert.That(result.Counts!.RowsLoaded, Is.EqualTo(576));
+        Assert.That(sums, Has.Count.EqualTo(576));
+        Assert.That(sums, Is.EqualTo(BranchMonthTotals.From(await store.Store.GetPoliciesAsync(asOf), [])));
+    }
+
+    [Test]
     public async Task Monthly_totals_in_the_store_equal_the_rule_s_sums_over_everything_it_holds([Values("2026-10-31", "2026-09-30")] string asOfText)
     {
         var store = (await DemoBook.LoadedAsync(provider)).Store;
