@@ -242,16 +242,19 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
 
         /// <summary>
         /// A file's rows into an empty version table (the first file of a dataset: an insurer's
-        /// history file, the first claims file) go in without the table's secondary indexes, which
-        /// are dropped in the load's transaction and built again from their own definitions once
-        /// the rows are in: on the 1M book's history file (654 016 rows) the insert took 4.88 s with
-        /// the five date indexes and 2.83 s without, and building them 0.95 s
-        /// (docs/performance.md). Into a table that holds rows a build would read them all, so the
-        /// indexes stay; a small file is not worth it either. The DROP locks the table until the
-        /// commit: a reader of the (empty) table waits for the load. A failed load rolls back, the
-        /// indexes with it.
+        /// history file, the first claims file) go in without the table's primary key and
+        /// secondary indexes, which are dropped in the load's transaction and built again from
+        /// their own definitions once the rows are in: on the 1M book's history file (654 016 rows)
+        /// the insert took 4.88 s with the five date indexes and 2.83 s without, and building them
+        /// 0.95 s; the primary key, which the store order writes at random, built afterwards too:
+        /// the file 8.7–8.9 s → 7.2–8.0 s (docs/performance.md). The file's rows cannot repeat a
+        /// key: the key holds the ingest, and a file's duplicate keys go in once (the later line);
+        /// a row that did would fail the key's build, and the load with it. Into a table that holds
+        /// rows a build would read them all, so the indexes stay; a small file is not worth it
+        /// either. The DROP locks the table until the commit: a reader of the (empty) table waits
+        /// for the load. A failed load rolls back, the key and indexes with it.
         /// </summary>
-        private async Task<IReadOnlyList<(string Name, string Definition, bool Clustered)>> DeferIndexesAsync(VersionTable table, CancellationToken cancellationToken)
+        private async Task<IReadOnlyList<DeferredIndex>> DeferIndexesAsync(VersionTable table, CancellationToken cancellationToken)
         {
             var empty = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
                 $"SELECT NOT EXISTS (SELECT 1 FROM {table.Name})", transaction: transaction, cancellationToken: cancellationToken));
@@ -260,23 +263,35 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
                 return [];
             }
 
-            var indexes = (await connection.QueryAsync<(string Name, string Definition, bool Clustered)>(new CommandDefinition(
-                "SELECT quote_ident(n.nspname) || '.' || quote_ident(i.relname), pg_get_indexdef(x.indexrelid), x.indisclustered " +
+            // The primary key as a constraint (its index goes with it), the others as indexes.
+            var indexes = (await connection.QueryAsync<DeferredIndex>(new CommandDefinition(
+                "SELECT quote_ident(n.nspname) || '.' || quote_ident(i.relname) AS Name, " +
+                "CASE WHEN x.indisprimary THEN 'ALTER TABLE ' || x.indrelid::regclass || ' ADD CONSTRAINT ' || quote_ident(c.conname) || ' ' || pg_get_constraintdef(c.oid) " +
+                "ELSE pg_get_indexdef(x.indexrelid) END AS Definition, x.indisclustered AS Clustered, " +
+                "CASE WHEN x.indisprimary THEN quote_ident(c.conname) END AS KeyConstraint " +
                 "FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_namespace n ON n.oid = i.relnamespace " +
-                $"WHERE x.indrelid = '{table.Name}'::regclass AND NOT x.indisprimary AND NOT x.indisunique ORDER BY i.relname",
+                "LEFT JOIN pg_constraint c ON c.conindid = x.indexrelid AND c.contype = 'p' " +
+                $"WHERE x.indrelid = '{table.Name}'::regclass AND (x.indisprimary OR NOT x.indisunique) ORDER BY x.indisprimary DESC, i.relname",
                 transaction: transaction,
                 cancellationToken: cancellationToken))).ToList();
-            if (indexes.Count > 0)
+            foreach (var key in indexes.Where(i => i.KeyConstraint is not null))
             {
                 await connection.ExecuteAsync(new CommandDefinition(
-                    "DROP INDEX " + string.Join(", ", indexes.Select(i => i.Name)), transaction: transaction, cancellationToken: cancellationToken));
+                    $"ALTER TABLE {table.Name} DROP CONSTRAINT {key.KeyConstraint}", transaction: transaction, cancellationToken: cancellationToken));
+            }
+
+            var others = indexes.Where(i => i.KeyConstraint is null).Select(i => i.Name).ToList();
+            if (others.Count > 0)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "DROP INDEX " + string.Join(", ", others), transaction: transaction, cancellationToken: cancellationToken));
             }
 
             return indexes;
         }
 
-        /// <summary>The indexes <see cref="DeferIndexesAsync"/> dropped, built again (with room to sort in memory), the clustered one marked again.</summary>
-        private async Task RestoreIndexesAsync(VersionTable table, IReadOnlyList<(string Name, string Definition, bool Clustered)> indexes, CancellationToken cancellationToken)
+        /// <summary>The key and indexes <see cref="DeferIndexesAsync"/> dropped, built again (with room to sort in memory), the clustered one marked again.</summary>
+        private async Task RestoreIndexesAsync(VersionTable table, IReadOnlyList<DeferredIndex> indexes, CancellationToken cancellationToken)
         {
             if (indexes.Count == 0)
             {
@@ -284,13 +299,13 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
             }
 
             await connection.ExecuteAsync(new CommandDefinition("SET LOCAL maintenance_work_mem = '256MB'", transaction: transaction, cancellationToken: cancellationToken));
-            foreach (var (name, definition, clustered) in indexes)
+            foreach (var index in indexes)
             {
-                await connection.ExecuteAsync(new CommandDefinition(definition, transaction: transaction, cancellationToken: cancellationToken, commandTimeout: 0));
-                if (clustered)
+                await connection.ExecuteAsync(new CommandDefinition(index.Definition, transaction: transaction, cancellationToken: cancellationToken, commandTimeout: 0));
+                if (index.Clustered)
                 {
                     await connection.ExecuteAsync(new CommandDefinition(
-                        $"ALTER TABLE {table.Name} CLUSTER ON {name[(name.IndexOf('.', StringComparison.Ordinal) + 1)..]}", transaction: transaction, cancellationToken: cancellationToken));
+                        $"ALTER TABLE {table.Name} CLUSTER ON {index.Name[(index.Name.IndexOf('.', StringComparison.Ordinal) + 1)..]}", transaction: transaction, cancellationToken: cancellationToken));
                 }
             }
         }
@@ -367,6 +382,9 @@ public sealed class PostgresReportingStore : SqlReportingStore, IAsyncDisposable
             w.WriteNull();
         }
     }
+
+    /// <summary>An index a load into an empty table builds after its rows: its statement, and the constraint when it is the primary key.</summary>
+    private sealed record DeferredIndex(string Name, string Definition, bool Clustered, string? KeyConstraint);
 
     /// <summary>Writes one column of a row to the COPY.</summary>
     private delegate void CopyColumn<in T>(NpgsqlBinaryImporter w, T row, RowHead head);
