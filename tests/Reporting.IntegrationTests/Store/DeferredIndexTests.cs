@@ -18,9 +18,7 @@ public sealed class DeferredIndexTests
         await using var fresh = await TestStore.CreateAsync("postgres");
         var before = await IndexesAsync(fresh, "policy_versions");
 
-        await using var loaded = await TestStore.CreateAsync("postgres");
-        await loaded.LoadAsync(("policies", "policies_20261015.csv", CanonicalCsv.Policies(
-            CanonicalCsv.Policy("P1", expiry: "2027-03-01"), CanonicalCsv.Policy("P2", coverage: "CTPL", expiry: "2027-01-15"))));
+        await using var loaded = await FirstFileLoadedAsync();
         var after = await IndexesAsync(loaded, "policy_versions");
 
         Assert.That(before, Has.Count.GreaterThanOrEqualTo(6), "the primary key and the five date indexes");
@@ -34,9 +32,7 @@ public sealed class DeferredIndexTests
         await using var fresh = await TestStore.CreateAsync("postgres");
         var before = await ConstraintsAsync(fresh, "policy_versions");
 
-        await using var loaded = await TestStore.CreateAsync("postgres");
-        await loaded.LoadAsync(("policies", "policies_20261015.csv", CanonicalCsv.Policies(
-            CanonicalCsv.Policy("P1", expiry: "2027-03-01"), CanonicalCsv.Policy("P2", coverage: "CTPL", expiry: "2027-01-15"))));
+        await using var loaded = await FirstFileLoadedAsync();
 
         Assert.That(before, Does.Contain(("policy_versions_pkey", "PRIMARY KEY (insurer_code, policy_no, ingest_id)")));
         Assert.That(await ConstraintsAsync(loaded, "policy_versions"), Is.EqualTo(before));
@@ -52,6 +48,15 @@ public sealed class DeferredIndexTests
         await store.LoadAsync(("policies", "policies_20261016.csv", CanonicalCsv.Policies(CanonicalCsv.Policy("P1", premium: "990.00"), CanonicalCsv.Policy("P2"))));
 
         Assert.That(await IndexesAsync(store, "policy_versions"), Is.EqualTo(between));
+    }
+
+    /// <summary>A new store whose policy table took its first file (two policies): the load that defers the indexes.</summary>
+    private static async Task<TestStore> FirstFileLoadedAsync()
+    {
+        var store = await TestStore.CreateAsync("postgres");
+        await store.LoadAsync(("policies", "policies_20261015.csv", CanonicalCsv.Policies(
+            CanonicalCsv.Policy("P1", expiry: "2027-03-01"), CanonicalCsv.Policy("P2", coverage: "CTPL", expiry: "2027-01-15"))));
+        return store;
     }
 
     /// <summary>The table's constraints and their definitions, in name order.</summary>
