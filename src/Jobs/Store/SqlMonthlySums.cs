@@ -240,12 +240,13 @@ internal sealed class SqlMonthlySums(IStoreQueries queries)
                 var parameters = new DynamicParameters(new { id = ingestId });
                 for (var i = 0; i < chunk.Length; i++)
                 {
-                    values.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ", ")}(@id, @b{i}, @n{i}, @m{i}, @x{i}, @y{i})");
-                    parameters.Add("b" + i.ToString(CultureInfo.InvariantCulture), chunk[i].Branch);
-                    parameters.Add("n" + i.ToString(CultureInfo.InvariantCulture), chunk[i].Insurer);
-                    parameters.Add("m" + i.ToString(CultureInfo.InvariantCulture), chunk[i].Month);
-                    parameters.Add("x" + i.ToString(CultureInfo.InvariantCulture), chunk[i].Issued);
-                    parameters.Add("y" + i.ToString(CultureInfo.InvariantCulture), chunk[i].Refund);
+                    var n = i.ToString(CultureInfo.InvariantCulture);
+                    values.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ", ")}(@id, @b{n}, @n{n}, @m{n}, @x{n}, @y{n})");
+                    parameters.Add("b" + n, chunk[i].Branch);
+                    parameters.Add("n" + n, chunk[i].Insurer);
+                    parameters.Add("m" + n, chunk[i].Month);
+                    parameters.Add("x" + n, chunk[i].Issued);
+                    parameters.Add("y" + n, chunk[i].Refund);
                 }
 
                 await connection.ExecuteAsync(new CommandDefinition(Insert + "VALUES " + values, parameters, transaction, cancellationToken: cancellationToken));
